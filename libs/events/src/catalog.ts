@@ -1,0 +1,125 @@
+/**
+ * The event catalog: every event subject Lifeboat publishes, its payload schema per version, and
+ * what it means. Publishers validate before sending and consumers validate on receipt, so a
+ * payload that breaks the contract is refused at the edge. Adding an optional field keeps the
+ * version; removing or changing a field adds a new version beside the old one.
+ * Documented for automation in docs/events.md.
+ */
+import { z } from 'zod';
+
+const errorInfo = z.object({ code: z.string(), message: z.string() });
+const backupType = z.enum(['FULL_DATABASE', 'BASE_BACKUP', 'TENANT_BACKUP', 'WAL_ARCHIVE', 'CONFIGURATION']);
+
+export const EVENT_CATALOG = {
+  'service.started': {
+    description: 'A Lifeboat process started and is ready to serve.',
+    versions: { 1: z.object({ service: z.string(), instance: z.string(), version: z.string() }) },
+  },
+  'backup.created': {
+    description: 'A backup artifact and its manifest are complete in the first location; replication starts.',
+    versions: {
+      1: z.object({
+        backupId: z.string().uuid(),
+        type: backupType,
+        tenantId: z.string().nullable(),
+        jobId: z.string().uuid().nullable(),
+        location: z.string(),
+        path: z.string(),
+        sizeBytes: z.number().nonnegative(),
+        checksum: z.string().regex(/^[0-9a-f]{64}$/),
+        keyId: z.string(),
+      }),
+    },
+  },
+  'backup.verified': {
+    description: 'Every configured location holds a copy of the backup whose SHA-256 matches the recorded checksum.',
+    versions: {
+      1: z.object({
+        backupId: z.string().uuid(),
+        checksum: z.string().regex(/^[0-9a-f]{64}$/),
+        locations: z.array(z.string()),
+        verifiedAt: z.string().datetime(),
+      }),
+    },
+  },
+  'backup.failed': {
+    description: 'A backup failed; nothing of it is visible in any location.',
+    versions: {
+      1: z.object({
+        backupId: z.string().uuid(),
+        type: backupType,
+        tenantId: z.string().nullable(),
+        jobId: z.string().uuid().nullable(),
+        error: errorInfo,
+      }),
+    },
+  },
+  'restore.completed': {
+    description: 'A restore finished and its result was checked.',
+    versions: {
+      1: z.object({
+        restoreId: z.string().uuid(),
+        backupId: z.string().uuid().nullable(),
+        mode: z.enum(['FULL', 'MERGE', 'PITR']),
+        targetDatabase: z.string().nullable(),
+        tenantIds: z.array(z.string()),
+        durationSeconds: z.number().nonnegative(),
+      }),
+    },
+  },
+  'restore.failed': {
+    description: 'A restore failed; the target was left untouched or removed.',
+    versions: {
+      1: z.object({
+        restoreId: z.string().uuid(),
+        backupId: z.string().uuid().nullable(),
+        mode: z.enum(['FULL', 'MERGE', 'PITR']),
+        error: errorInfo,
+      }),
+    },
+  },
+  'wal.archived': {
+    description: 'A WAL segment is stored in every WAL location.',
+    versions: {
+      1: z.object({
+        segment: z.string().regex(/^[0-9A-F]{24}$/),
+        timeline: z.number().int().positive(),
+        locations: z.array(z.string()),
+        archivedAt: z.string().datetime(),
+      }),
+    },
+  },
+  'dr.declared': {
+    description: 'An incident was declared; the runbook may start.',
+    versions: {
+      1: z.object({
+        incidentId: z.string().uuid(),
+        level: z.string(),
+        description: z.string(),
+        declaredBy: z.string(),
+        runRunbook: z.boolean(),
+      }),
+    },
+  },
+} as const satisfies Record<string, { description: string; versions: Record<number, z.ZodTypeAny> }>;
+
+export type EventType = keyof typeof EVENT_CATALOG;
+type Versions<T extends EventType> = (typeof EVENT_CATALOG)[T]['versions'];
+type LatestKey<T extends EventType> = keyof Versions<T> & number;
+type Latest<T extends EventType> = Versions<T>[LatestKey<T>];
+/** The payload of the current version of an event type. */
+export type EventData<T extends EventType> = Latest<T> extends z.ZodTypeAny ? z.infer<Latest<T>> : never;
+
+export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as EventType[];
+
+export function isEventType(value: string): value is EventType {
+  return Object.prototype.hasOwnProperty.call(EVENT_CATALOG, value);
+}
+
+export function currentVersion(type: EventType): number {
+  return Math.max(...Object.keys(EVENT_CATALOG[type].versions).map(Number));
+}
+
+export function schemaFor(type: EventType, version: number): z.ZodTypeAny | undefined {
+  return (EVENT_CATALOG[type].versions as Record<number, z.ZodTypeAny>)[version];
+}

@@ -1,0 +1,22 @@
+/**
+ * The job catalog: commands that must not be lost while no worker runs. Jobs go to a work-queue
+ * stream; every replica of a worker pulls from the same durable consumer, so each job runs on
+ * exactly one worker, and a job whose worker dies is delivered again after its ack wait.
+ */
+import { z } from 'zod';
+
+export const JOB_CATALOG = {
+  backup: {
+    description: 'Run a backup job: one or more backups of one type.',
+    payload: z.object({
+      jobId: z.string().uuid(),
+      type: z.enum(['FULL_DATABASE', 'BASE_BACKUP', 'TENANT_BACKUP', 'WAL_ARCHIVE', 'CONFIGURATION']),
+      tenantIds: z.array(z.string()).nullable(),
+      requestedBy: z.string(),
+      scheduleId: z.string().nullable(),
+    }),
+  },
+} as const satisfies Record<string, { description: string; payload: z.ZodTypeAny }>;
+
+export type JobKind = keyof typeof JOB_CATALOG;
+export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_CATALOG)[K]['payload']>;

@@ -1,0 +1,155 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { JSONCodec } from 'nats';
+import { LifeboatError } from '@lifeboat/errors';
+import { NATS_URL, deleteNamespace, eventually, uniqueNamespace } from '@lifeboat/testkit';
+import { EventBus, type Envelope, type Inbox } from '../src/index';
+
+class MemoryInbox implements Inbox<null> {
+  readonly handled = new Set<string>();
+  async once(consumer: string, eventId: string, fn: (tx: null) => Promise<void>): Promise<boolean> {
+    const key = `${consumer}/${eventId}`;
+    if (this.handled.has(key)) return false;
+    await fn(null);
+    this.handled.add(key);
+    return true;
+  }
+}
+
+const silent = { info() {}, warn() {}, error() {} };
+const namespace = uniqueNamespace('ev');
+let a: EventBus;
+let b: EventBus;
+
+const started = (service: string) => ({ service, instance: 'i1', version: '1' });
+
+before(async () => {
+  a = await EventBus.connect({ servers: NATS_URL, source: 'test-a', namespace, logger: silent });
+  b = await EventBus.connect({ servers: NATS_URL, source: 'test-b', namespace, logger: silent });
+});
+
+after(async () => {
+  await a.close();
+  await b.close();
+  await deleteNamespace(namespace);
+});
+
+test('ensureStreams is idempotent across processes', async () => {
+  await Promise.all([a.ensureStreams(), b.ensureStreams(), a.ensureStreams()]);
+});
+
+test('a published event reaches a durable consumer validated, with the envelope of the catalog', async () => {
+  const got: Envelope<'service.started'>[] = [];
+  const consumer = await b.consume('t1', 'service.started', new MemoryInbox(), async (e) => void got.push(e));
+  const sent = await a.publish('service.started', started('x'), { correlationId: 'corr-1' });
+  await eventually('event delivered', async () => got.length === 1);
+  await consumer.stop();
+  assert.equal(got[0].id, sent.id);
+  assert.equal(got[0].type, 'service.started');
+  assert.equal(got[0].version, 1);
+  assert.equal(got[0].source, 'test-a');
+  assert.equal(got[0].correlationId, 'corr-1');
+  assert.deepEqual(got[0].data, started('x'));
+});
+
+test('the same id published twice is stored once (Nats-Msg-Id dedupe)', async () => {
+  const seen: string[] = [];
+  const consumer = await b.consume('t2', 'service.started', new MemoryInbox(), async (e) => void seen.push(e.id));
+  const id = randomUUID();
+  await a.publish('service.started', started('dup'), { id });
+  await a.publish('service.started', started('dup'), { id });
+  await a.publish('service.started', started('other'));
+  await eventually('two distinct events', async () => seen.length >= 2);
+  await new Promise((r) => setTimeout(r, 300));
+  await consumer.stop();
+  assert.equal(seen.filter((s) => s === id).length, 1);
+});
+
+test('a payload that breaks the catalog is refused before sending', async () => {
+  await assert.rejects(
+    a.publish('backup.created', { backupId: 'not-a-uuid' } as never),
+    (err: LifeboatError) => err.code === 'EVENT_INVALID' && /backupId/.test(err.message),
+  );
+});
+
+test('a failing handler gets the event again, and it is acked once handled', async () => {
+  let calls = 0;
+  const inbox = new MemoryInbox();
+  const consumer = await b.consume('t3', 'dr.declared', inbox, async () => {
+    calls++;
+    if (calls === 1) throw new Error('database down');
+  });
+  await a.publish('dr.declared', { incidentId: randomUUID(), level: 'SEV1', description: 'x', declaredBy: 'me', runRunbook: false });
+  await eventually('redelivered and handled', async () => inbox.handled.size === 1, 10_000);
+  await consumer.stop();
+  assert.equal(calls, 2);
+});
+
+test('an invalid message on the stream is terminated without calling the handler', async () => {
+  let calls = 0;
+  const consumer = await b.consume('t4', 'wal.archived', new MemoryInbox(), async () => void calls++);
+  await a.nc.jetstream().publish(a.subjects.event('wal.archived'), JSONCodec().encode({ hello: 'world' }));
+  const good = { segment: '000000010000000000000001', timeline: 1, locations: ['r2'], archivedAt: new Date().toISOString() };
+  await a.publish('wal.archived', good);
+  await eventually('the valid one handled', async () => calls === 1);
+  await new Promise((r) => setTimeout(r, 300));
+  await consumer.stop();
+  assert.equal(calls, 1);
+});
+
+test('replicas sharing a durable consumer handle each event exactly once', async () => {
+  const byReplica = { a: 0, b: 0 };
+  const inbox = new MemoryInbox();
+  const ca = await a.consume('shared', 'backup.verified', inbox, async () => void byReplica.a++);
+  const cb = await b.consume('shared', 'backup.verified', inbox, async () => void byReplica.b++);
+  for (let i = 0; i < 20; i++) {
+    await a.publish('backup.verified', { backupId: randomUUID(), checksum: 'a'.repeat(64), locations: ['local'], verifiedAt: new Date().toISOString() });
+  }
+  await eventually('all handled', async () => byReplica.a + byReplica.b === 20);
+  await new Promise((r) => setTimeout(r, 300));
+  await Promise.all([ca.stop(), cb.stop()]);
+  assert.equal(byReplica.a + byReplica.b, 20);
+});
+
+test('each job on the work queue runs on exactly one of two workers', async () => {
+  const runs = new Map<string, string[]>();
+  const worker = (name: string) => async (job: { id: string }) => {
+    runs.set(job.id, [...(runs.get(job.id) ?? []), name]);
+    await new Promise((r) => setTimeout(r, 20));
+  };
+  const wa = await a.workJobs('backup', worker('a'), { concurrency: 2 });
+  const wb = await b.workJobs('backup', worker('b'), { concurrency: 2 });
+  const ids: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    const jobId = randomUUID();
+    ids.push(await a.enqueueJob('backup', { jobId, type: 'FULL_DATABASE', tenantIds: null, requestedBy: 'test', scheduleId: null }, jobId));
+  }
+  await eventually('all jobs ran', async () => ids.every((id) => runs.has(id)));
+  await new Promise((r) => setTimeout(r, 300));
+  await Promise.all([wa.stop(), wb.stop()]);
+  for (const id of ids) assert.equal(runs.get(id)?.length, 1, `job ${id} ran ${runs.get(id)?.length} times`);
+});
+
+test('watchEvents streams live envelopes and return() releases the subscription at once', async () => {
+  const sut = b.watchEvents(['service.started']);
+  const pending = sut.next();
+  await a.publish('service.started', started('live'));
+  const first = await pending;
+  assert.equal(first.done, false);
+  assert.deepEqual(first.value?.data, started('live'));
+  const waiting = sut.next();
+  await sut.return();
+  assert.equal(sut.released, true);
+  assert.deepEqual(await waiting, { value: undefined, done: true });
+});
+
+test('progress messages reach a watcher of that operation only', async () => {
+  const sut = b.watchProgress<{ phase: string }>('backup', 'abc');
+  await b.nc.flush();
+  a.publishProgress('backup', 'other', { phase: 'nope' });
+  a.publishProgress('backup', 'abc', { phase: 'dump' });
+  const got = await sut.next();
+  assert.deepEqual(got.value, { phase: 'dump' });
+  await sut.return();
+});

@@ -1,0 +1,220 @@
+/**
+ * The host every Lifeboat service runs in: configuration validated once, JSON logs, the metadata
+ * database with migrations, NATS with its streams, the subgraph over HTTP (refusing requests the
+ * gateway did not sign), health, metrics, and an orderly shutdown. A service supplies only what
+ * is its own: entities, migrations, resolvers and the consumers or workers it starts.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Server } from 'node:http';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { EntityClass, MigrationObject } from '@mikro-orm/core';
+import { type ConfigOf, type OptionSet, commonOptions, loadConfig, port, str } from '@lifeboat/config';
+import { type MikroORM, MikroOrmInbox, openDatabase, pingDatabase } from '@lifeboat/db';
+import { type LifeboatError, isLifeboatError, messageOf } from '@lifeboat/errors';
+import { EventBus, type Stoppable } from '@lifeboat/events';
+import { type SubgraphContext, type SubgraphOptions, buildSubgraph, formatError, toGraphQLError, verifyIdentity } from '@lifeboat/graphql';
+import { Counter, HealthChecks, Histogram, type Logger, type Registry, createLogger, createMetricsRegistry, observabilityRouter } from '@lifeboat/observability';
+
+export interface ServiceDefinition<S extends OptionSet> {
+  /** Process and event source name, e.g. `backup-executor`. */
+  name: string;
+  /** Its schema in the metadata database, e.g. `backup_executor`. */
+  schema: string;
+  defaultPort: number;
+  /** The service's own options, beside the common ones. */
+  options: S;
+  entities: EntityClass<unknown>[];
+  migrations: MigrationObject[];
+  subgraph: Omit<SubgraphOptions, 'instances'>;
+  /** Resolver instances wired with their dependencies. */
+  resolvers(ctx: ServiceContext<S>): object[];
+  /** Starts consumers, workers and timers; what it returns is stopped first at shutdown. */
+  start?(ctx: ServiceContext<S>): Promise<Stoppable[]>;
+  /** Extra readiness checks beyond database and NATS. */
+  readiness?(ctx: ServiceContext<S>): Record<string, () => Promise<void>>;
+}
+
+export type ServiceConfig<S extends OptionSet> = ConfigOf<typeof commonOptions> & ConfigOf<S> & {
+  LIFEBOAT_PORT: number;
+  LIFEBOAT_BIND_HOST: string;
+};
+
+export interface ServiceContext<S extends OptionSet> {
+  name: string;
+  instance: string;
+  config: ServiceConfig<S>;
+  logger: Logger;
+  orm: MikroORM;
+  bus: EventBus;
+  inbox: MikroOrmInbox;
+  metrics: Registry;
+}
+
+export interface RunningService {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The environment variable naming a service's port: `LIFEBOAT_BACKUP_EXECUTOR_PORT`. */
+export function portVariable(name: string): string {
+  return `LIFEBOAT_${name.toUpperCase().replace(/-/g, '_')}_PORT`;
+}
+
+/** Every option a service reads, with the names it has in the environment (for `.env.example`). */
+export function serviceOptions<S extends OptionSet>(def: Pick<ServiceDefinition<S>, 'name' | 'defaultPort' | 'options'>): OptionSet {
+  return {
+    ...commonOptions,
+    LIFEBOAT_BIND_HOST: hostOption,
+    [portVariable(def.name)]: port({ description: `HTTP port of ${def.name} (subgraph, health, metrics)`, default: def.defaultPort }),
+    ...def.options,
+  };
+}
+
+const hostOption = str({ description: 'Address the HTTP servers listen on', default: '127.0.0.1' });
+
+/** Runs a service until SIGINT/SIGTERM; exits the process with a clear message when it cannot start. */
+export async function runServiceMain<S extends OptionSet>(def: ServiceDefinition<S>): Promise<void> {
+  let running: RunningService;
+  try {
+    running = await startService(def, process.env);
+  } catch (err) {
+    const text = isLifeboatError(err) ? `${err.code}: ${err.describe()}` : (err as Error).stack ?? String(err);
+    process.stderr.write(`${def.name}: cannot start: ${text}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${def.name}: ${signal}, stopping\n`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+export async function startService<S extends OptionSet>(def: ServiceDefinition<S>, env: Record<string, string | undefined>): Promise<RunningService> {
+  const all = serviceOptions(def);
+  const raw = loadConfig(all, env) as Record<string, unknown>;
+  const config = { ...raw, LIFEBOAT_PORT: raw[portVariable(def.name)] } as ServiceConfig<S>;
+  const logger = createLogger(def.name, config.LIFEBOAT_LOG_LEVEL);
+  const instance = `${hostname()}-${process.pid}`;
+
+  const orm = await withRetry(logger, 'metadata database', () =>
+    openDatabase({ url: config.LIFEBOAT_DATABASE_URL, schema: def.schema, entities: def.entities, migrations: def.migrations }),
+  );
+  const bus = await withRetry(logger, 'NATS', () =>
+    EventBus.connect({ servers: config.LIFEBOAT_NATS_URL, source: def.name, namespace: config.LIFEBOAT_NATS_NAMESPACE, logger }),
+  );
+  const metrics = createMetricsRegistry(def.name);
+  const ctx: ServiceContext<S> = { name: def.name, instance, config, logger, orm, bus, inbox: new MikroOrmInbox(orm), metrics };
+
+  const health = new HealthChecks().add('database', () => pingDatabase(orm)).add('nats', () => bus.ping());
+  for (const [name, check] of Object.entries(def.readiness?.(ctx) ?? {})) health.add(name, check);
+
+  const schema = await buildSubgraph({ ...def.subgraph, instances: def.resolvers(ctx) });
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema,
+    introspection: true,
+    formatError: (formatted, error) => formatError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
+    plugins: [graphqlMetricsPlugin(metrics)],
+  });
+  await apollo.start();
+
+  const secret = config.LIFEBOAT_INTERNAL_SECRET.reveal();
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(observabilityRouter(health, metrics));
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        try {
+          const identity = verifyIdentity(req.headers, secret);
+          return { identity, requestId: String(req.headers['x-request-id'] ?? randomUUID()) };
+        } catch (err) {
+          logger.warn({ err: messageOf(err), remote: req.socket.remoteAddress }, 'refused a request that did not come through the gateway');
+          throw toGraphQLError(err as LifeboatError);
+        }
+      },
+    }),
+  );
+  const server = await listen(app, config.LIFEBOAT_PORT, config.LIFEBOAT_BIND_HOST);
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : config.LIFEBOAT_PORT;
+  const url = `http://${config.LIFEBOAT_BIND_HOST}:${boundPort}`;
+
+  const stoppables = (await def.start?.(ctx)) ?? [];
+  await bus.publish('service.started', { service: def.name, instance, version: process.env.npm_package_version ?? '0.1.0' });
+  logger.info({ url }, `${def.name} ready`);
+
+  return {
+    url,
+    async stop() {
+      for (const s of stoppables) await s.stop().catch((err) => logger.warn({ err: messageOf(err) }, 'stop failed'));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await apollo.stop();
+      await bus.close();
+      await orm.close(true);
+      logger.info('stopped');
+    },
+  };
+}
+
+/** Retries a dependency at start for about a minute: the supervisor may start us before it answers. */
+async function withRetry<T>(logger: Logger, what: string, fn: () => Promise<T>, attempts = 30): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retryable = !isLifeboatError(err) || err.retryable;
+      if (!retryable || i >= attempts) throw err;
+      logger.warn({ err: messageOf(err), attempt: i }, `${what} not available yet; retrying`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+function listen(app: express.Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
+    server.once('error', reject);
+  });
+}
+
+function graphqlMetricsPlugin(registry: Registry) {
+  const requests = new Counter({
+    name: 'lifeboat_graphql_requests_total',
+    help: 'GraphQL operations served by this subgraph',
+    labelNames: ['operation', 'outcome'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'lifeboat_graphql_request_seconds',
+    help: 'Time to serve a GraphQL operation',
+    labelNames: ['operation'],
+    registers: [registry],
+  });
+  return {
+    async requestDidStart() {
+      const end = duration.startTimer();
+      return {
+        async willSendResponse(rc: { operationName?: string | null; errors?: readonly unknown[] }) {
+          const operation = rc.operationName ?? 'anonymous';
+          end({ operation });
+          requests.inc({ operation, outcome: rc.errors?.length ? 'error' : 'ok' });
+        },
+      };
+    },
+  };
+}

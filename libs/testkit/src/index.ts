@@ -1,0 +1,3 @@
+export { ADMIN_URL, urlFor, withAdmin, createTempDatabase, dropDatabase, uniqueName, type TempDatabase } from './postgres';
+export { NATS_URL, uniqueNamespace, deleteNamespace } from './nats';
+export { freePort, waitForPort, eventually } from './ports';
