@@ -20,6 +20,8 @@ export interface DatabaseOptions {
   /** The service's migrations, oldest first; the shared ones are prepended. */
   migrations: MigrationObject[];
   debug?: boolean;
+  /** Where MikroORM's own messages (migrations applied) go; silent when absent. */
+  log?: (message: string) => void;
 }
 
 export type { EntityManager, MikroORM };
@@ -35,6 +37,8 @@ export function ormOptions(options: DatabaseOptions): Options {
     entities: [HandledEvent, ...options.entities],
     extensions: [Migrator],
     debug: options.debug ?? false,
+    logger: (message: string) => options.log?.(message),
+    colors: false,
     allowGlobalContext: false,
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     migrations: {

@@ -6,9 +6,11 @@
  * Documented for automation in docs/events.md.
  */
 import { z } from 'zod';
+import { BackupType, RestoreMode, valuesOf } from '@lifeboat/vocabulary';
 
 const errorInfo = z.object({ code: z.string(), message: z.string() });
-const backupType = z.enum(['FULL_DATABASE', 'BASE_BACKUP', 'TENANT_BACKUP', 'WAL_ARCHIVE', 'CONFIGURATION']);
+const backupType = z.enum(valuesOf(BackupType));
+const restoreMode = z.enum(valuesOf(RestoreMode));
 
 export const EVENT_CATALOG = {
   'service.started': {
@@ -60,7 +62,7 @@ export const EVENT_CATALOG = {
       1: z.object({
         restoreId: z.string().uuid(),
         backupId: z.string().uuid().nullable(),
-        mode: z.enum(['FULL', 'MERGE', 'PITR']),
+        mode: restoreMode,
         targetDatabase: z.string().nullable(),
         tenantIds: z.array(z.string()),
         durationSeconds: z.number().nonnegative(),
@@ -73,7 +75,7 @@ export const EVENT_CATALOG = {
       1: z.object({
         restoreId: z.string().uuid(),
         backupId: z.string().uuid().nullable(),
-        mode: z.enum(['FULL', 'MERGE', 'PITR']),
+        mode: restoreMode,
         error: errorInfo,
       }),
     },

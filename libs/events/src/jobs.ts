@@ -4,13 +4,14 @@
  * exactly one worker, and a job whose worker dies is delivered again after its ack wait.
  */
 import { z } from 'zod';
+import { BackupType, valuesOf } from '@lifeboat/vocabulary';
 
 export const JOB_CATALOG = {
   backup: {
     description: 'Run a backup job: one or more backups of one type.',
     payload: z.object({
       jobId: z.string().uuid(),
-      type: z.enum(['FULL_DATABASE', 'BASE_BACKUP', 'TENANT_BACKUP', 'WAL_ARCHIVE', 'CONFIGURATION']),
+      type: z.enum(valuesOf(BackupType)),
       tenantIds: z.array(z.string()).nullable(),
       requestedBy: z.string(),
       scheduleId: z.string().nullable(),

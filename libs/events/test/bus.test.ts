@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { JSONCodec } from 'nats';
-import { LifeboatError } from '@lifeboat/errors';
+import { type LifeboatError } from '@lifeboat/errors';
 import { NATS_URL, deleteNamespace, eventually, uniqueNamespace } from '@lifeboat/testkit';
 import { EventBus, type Envelope, type Inbox } from '../src/index';
 

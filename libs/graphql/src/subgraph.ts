@@ -7,9 +7,10 @@ import 'reflect-metadata';
 import gql from 'graphql-tag';
 import type { GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { roleAuthChecker } from './context';
 
 export interface SubgraphOptions {
@@ -21,6 +22,8 @@ export interface SubgraphOptions {
   referenceResolvers?: Record<string, { __resolveReference: (ref: never, context: never) => unknown }>;
   /** Resolver instances with their dependencies; a class without one here is constructed bare. */
   instances?: object[];
+  /** Required by type-graphql when the schema has subscriptions. */
+  pubSub?: PubSub;
 }
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@requires", "@provides"])`;
@@ -33,6 +36,9 @@ export async function buildSubgraph(options: SubgraphOptions): Promise<GraphQLSc
     authMode: 'error',
     validate: false,
     skipCheck: true,
+    pubSub: options.pubSub,
+    // API.md names the scalar DateTime (type-graphql's default would be DateTimeISO).
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     container: {
       get: (cls: new () => object) => options.instances?.find((i) => i.constructor === cls) ?? new cls(),
     },

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import { type ConfigOf, type OptionSet, commonOptions, loadConfig, port, str } from '@lifeboat/config';
@@ -109,7 +110,13 @@ export async function startService<S extends OptionSet>(def: ServiceDefinition<S
   const instance = `${hostname()}-${process.pid}`;
 
   const orm = await withRetry(logger, 'metadata database', () =>
-    openDatabase({ url: config.LIFEBOAT_DATABASE_URL, schema: def.schema, entities: def.entities, migrations: def.migrations }),
+    openDatabase({
+      url: config.LIFEBOAT_DATABASE_URL,
+      schema: def.schema,
+      entities: def.entities,
+      migrations: def.migrations,
+      log: (message) => logger.info(message),
+    }),
   );
   const bus = await withRetry(logger, 'NATS', () =>
     EventBus.connect({ servers: config.LIFEBOAT_NATS_URL, source: def.name, namespace: config.LIFEBOAT_NATS_NAMESPACE, logger }),
@@ -124,8 +131,11 @@ export async function startService<S extends OptionSet>(def: ServiceDefinition<S
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
     introspection: true,
+    includeStacktraceInErrorResponses: false,
+    // The process handles its signals itself and stops Apollo in order.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => formatError(formatted, error, (e) => logger.error({ err: e }, 'unexpected error')),
-    plugins: [graphqlMetricsPlugin(metrics)],
+    plugins: [graphqlMetricsPlugin(metrics), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
 
@@ -161,8 +171,9 @@ export async function startService<S extends OptionSet>(def: ServiceDefinition<S
     url,
     async stop() {
       for (const s of stoppables) await s.stop().catch((err) => logger.warn({ err: messageOf(err) }, 'stop failed'));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       await apollo.stop();
       await bus.close();
       await orm.close(true);

@@ -1,0 +1,38 @@
+/**
+ * Worker thread of the parallel gzip pool (parallel-gzip.ts): compresses each block it is sent
+ * into one complete gzip member, and sends the member back with the block's buffer for reuse,
+ * both transferred rather than copied. A failure is an uncaught exception: the pool sees the
+ * worker's `error` event and fails the stream.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { gzipSync } from 'node:zlib';
+
+export interface GzipWorkerData {
+  level: number;
+}
+
+export interface BlockRequest {
+  id: number;
+  block: ArrayBuffer;
+  /** Bytes of `block` to compress, from its start. */
+  length: number;
+}
+
+export interface MemberReply {
+  id: number;
+  member: ArrayBuffer;
+  /** The request's block, handed back so the pool can refill it. */
+  block: ArrayBuffer;
+}
+
+const port = parentPort;
+if (port === null) throw new Error('gzip-worker runs as a worker thread of the parallel gzip pool only');
+const { level } = workerData as GzipWorkerData;
+
+port.on('message', ({ id, block, length }: BlockRequest) => {
+  const out = gzipSync(new Uint8Array(block, 0, length), { level, chunkSize: 256 * 1024 });
+  const owned = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength;
+  const member = (owned ? out.buffer : out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength)) as ArrayBuffer;
+  const reply: MemberReply = { id, member, block };
+  port.postMessage(reply, [member, block]);
+});

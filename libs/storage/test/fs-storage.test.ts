@@ -1,0 +1,74 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { LifeboatError } from '@lifeboat/errors';
+import { FsStorage } from '../src/index';
+import { TEMPORARY_MARK } from '../src/keys';
+import { bodyOf, bytesOf, storageContract } from './storage-contract';
+
+let base: string;
+let roots = 0;
+const open = (): FsStorage => new FsStorage({ name: 'local', root: path.join(base, `root${++roots}`, 'storage') });
+
+before(async () => {
+  base = await mkdtemp(path.join(os.tmpdir(), 'lifeboat-fs-storage-'));
+});
+
+after(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+storageContract({
+  open,
+  async leftovers() {
+    const files = await readdir(base, { recursive: true });
+    return files.filter((file) => path.basename(file).startsWith(TEMPORARY_MARK));
+  },
+});
+
+test('the root is created when missing, by ping or by the first save', async () => {
+  const sut = open();
+  await sut.ping();
+  assert.ok((await stat(path.join(base, `root${roots}`, 'storage'))).isDirectory());
+  const other = open();
+  await other.save('a/b', bodyOf(Buffer.from('x')));
+  assert.equal((await bytesOf(await other.load('a/b'))).toString(), 'x');
+});
+
+test('a root that is a file fails ping with CONFIG_INVALID naming the variable', async () => {
+  const file = path.join(base, 'not-a-directory');
+  await writeFile(file, 'x');
+  const sut = new FsStorage({ name: 'local', root: file });
+  await assert.rejects(sut.ping(), (err: LifeboatError) => err.code === 'CONFIG_INVALID' && /LIFEBOAT_LOCATION_LOCAL_PATH/.test(err.hint ?? ''));
+});
+
+test('a key cannot be an object and a prefix of others at once: CONFLICT', async () => {
+  const sut = open();
+  await sut.save('a/b', bodyOf(Buffer.from('x')));
+  await assert.rejects(sut.save('a', bodyOf(Buffer.from('y'))), (err: LifeboatError) => err.code === 'CONFLICT');
+  await assert.rejects(sut.save('a/b/c', bodyOf(Buffer.from('z'))), (err: LifeboatError) => err.code === 'CONFLICT');
+  assert.equal(await sut.stat('a'), undefined);
+  await assert.rejects(sut.load('a'), (err: LifeboatError) => err.code === 'OBJECT_NOT_FOUND');
+});
+
+test('remove prunes the directories it empties, and only those', async () => {
+  const sut = open();
+  const root = path.join(base, `root${roots}`, 'storage');
+  await sut.save('x/y/z/1', bodyOf(Buffer.from('1')));
+  await sut.save('x/2', bodyOf(Buffer.from('2')));
+  await sut.remove('x/y/z/1');
+  assert.deepEqual(await readdir(path.join(root, 'x')), ['2']);
+  await sut.remove('x/2');
+  assert.deepEqual(await readdir(root), []);
+});
+
+test('a directory the process may not write to fails with FORBIDDEN', { skip: process.getuid?.() === 0 && 'root ignores file permissions' }, async () => {
+  const root = path.join(base, 'read-only');
+  const sut = new FsStorage({ name: 'local', root });
+  await sut.ping();
+  await chmod(root, 0o500);
+  await assert.rejects(sut.save('k', bodyOf(Buffer.from('x'))), (err: LifeboatError) => err.code === 'FORBIDDEN' && /LIFEBOAT_LOCATION_LOCAL_PATH/.test(err.hint ?? ''));
+  await assert.rejects(sut.ping(), (err: LifeboatError) => err.code === 'FORBIDDEN');
+});

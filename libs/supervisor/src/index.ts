@@ -1,0 +1,1 @@
+export { Supervisor, type ProcessSpec, type SupervisorOptions, type SupervisorEvent } from './supervisor';

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { Supervisor } from './index';
+
+function collect(): { out: PassThrough; text: () => string } {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (c) => (text += String(c)));
+  return { out, text: () => text };
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('prefixes output, restarts a process that dies, and stops everything it started', async () => {
+  const { out, text } = collect();
+  const sut = new Supervisor(
+    [
+      { name: 'steady', command: process.execPath, args: ['-e', 'console.log("hello"); setInterval(() => {}, 1000)'] },
+      { name: 'crashy', command: process.execPath, args: ['-e', 'console.log("up"); setTimeout(() => process.exit(3), 100)'] },
+    ],
+    { out, backoffMs: 50, stopTimeoutMs: 2000 },
+  );
+  sut.start();
+  await wait(800);
+  assert.match(text(), /^steady \| hello$/m);
+  assert.match(text(), /^crashy \| exited \(code 3\)$/m);
+  assert.ok(sut.restarts('crashy') >= 2, `restarted ${sut.restarts('crashy')} times`);
+  assert.equal(sut.restarts('steady'), 0);
+  const steadyPid = sut.pid('steady')!;
+  await sut.stop();
+  assert.throws(() => process.kill(steadyPid, 0), /ESRCH/);
+});
+
+test('a process that ignores SIGTERM is killed after the grace period', async () => {
+  const { out } = collect();
+  const sut = new Supervisor(
+    [{ name: 'stubborn', command: process.execPath, args: ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'] }],
+    { out, stopTimeoutMs: 300 },
+  );
+  sut.start();
+  await wait(300);
+  const pid = sut.pid('stubborn')!;
+  const started = Date.now();
+  await sut.stop();
+  assert.ok(Date.now() - started >= 250);
+  assert.throws(() => process.kill(pid, 0), /ESRCH/);
+});

@@ -1,0 +1,2 @@
+/** The backup-executor's own options (beside the common ones of every service). */
+export const backupExecutorOptions = {};

@@ -1,0 +1,4 @@
+import { runServiceMain } from '@lifeboat/service-host';
+import { backupExecutor } from './service';
+
+void runServiceMain(backupExecutor);

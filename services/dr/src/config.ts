@@ -1,0 +1,2 @@
+/** The dr service's own options (beside the common ones of every service). */
+export const drOptions = {};

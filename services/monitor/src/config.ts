@@ -1,0 +1,2 @@
+/** The monitor's own options (beside the common ones of every service). */
+export const monitorOptions = {};

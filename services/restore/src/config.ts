@@ -1,0 +1,2 @@
+/** The restore service's own options (beside the common ones of every service). */
+export const restoreOptions = {};

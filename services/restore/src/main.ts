@@ -1,0 +1,4 @@
+import { runServiceMain } from '@lifeboat/service-host';
+import { restoreService } from './service';
+
+void runServiceMain(restoreService);

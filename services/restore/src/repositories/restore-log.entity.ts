@@ -1,0 +1,67 @@
+/** One restore as it happened: the seed's BackupRestoreLog plus target, source copy, failovers and size. */
+import { randomUUID } from 'node:crypto';
+import { ArrayType, BigIntType, Entity, Enum, Index, JsonType, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { RestoreMode, RestoreStatus } from '@lifeboat/vocabulary';
+
+/** A copy the restore tried and left: which location and what was wrong with it. */
+export interface Failover {
+  location: string;
+  code: string;
+  message: string;
+  at: string;
+}
+
+@Entity({ tableName: 'restore_log' })
+@Index({ properties: ['startedAt'] })
+export class RestoreLog {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  /** The backup restored from; null for point-in-time restores until a base backup is chosen. */
+  @Property({ type: 'uuid', nullable: true })
+  backupId: string | null = null;
+
+  /** The email of the user or token that started it. */
+  @Property({ type: 'string', length: 320 })
+  initiatedBy!: string;
+
+  @Property({ type: ArrayType, nullable: true })
+  tenantIds: string[] | null = null;
+
+  @Enum({ items: () => RestoreMode })
+  restoreMode!: RestoreMode;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  targetTimestamp: Date | null = null;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  targetDatabase: string | null = null;
+
+  @Enum({ items: () => RestoreStatus })
+  status: RestoreStatus & Opt = 'PENDING';
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  startedAt: Date | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  completedAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  errorMessage: string | null = null;
+
+  /** The location whose copy was applied. */
+  @Property({ type: 'string', length: 100, nullable: true })
+  sourceLocation: string | null = null;
+
+  @Property({ type: JsonType })
+  failovers: Failover[] & Opt = [];
+
+  @Property({ type: new BigIntType('number'), nullable: true })
+  bytes: number | null = null;
+
+  @Property({ type: 'double', nullable: true })
+  durationSeconds: number | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz' })
+  createdAt: Date & Opt = new Date();
+}

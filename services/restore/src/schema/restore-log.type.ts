@@ -1,0 +1,70 @@
+/** The public view of a restore log (API.md's BackupRestoreLog). */
+import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { BackupReference } from './backup.reference';
+import { RestoreMode } from './enums';
+
+@ObjectType('RestoreFailover', { description: 'A copy a restore tried and left, and why' })
+export class FailoverView {
+  @Field(() => String)
+  location!: string;
+
+  @Field(() => String, { description: 'Error code, e.g. CHECKSUM_MISMATCH or LOCATION_UNAVAILABLE' })
+  code!: string;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => Date)
+  at!: Date;
+}
+
+@ObjectType('BackupRestoreLog')
+export class RestoreLogView {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => BackupReference, { nullable: true })
+  backup!: BackupReference | null;
+
+  @Field(() => String)
+  initiatedBy!: string;
+
+  @Field(() => [String], { nullable: true })
+  tenantIds!: string[] | null;
+
+  @Field(() => RestoreMode)
+  restoreMode!: RestoreMode;
+
+  @Field(() => Date, { nullable: true })
+  targetTimestamp!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  targetDatabase!: string | null;
+
+  @Field(() => String, { description: 'PENDING, RUNNING, COMPLETED or FAILED' })
+  status!: string;
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  completedAt!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  errorMessage!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The location whose copy was applied' })
+  sourceLocation!: string | null;
+
+  @Field(() => [String], { description: 'Locations left during the restore, as "location: code: message"' })
+  failovers!: string[];
+
+  @Field(() => [FailoverView])
+  failoverDetails!: FailoverView[];
+
+  @Field(() => Float, { nullable: true })
+  bytes!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  durationSeconds!: number | null;
+}

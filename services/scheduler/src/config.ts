@@ -1,0 +1,2 @@
+/** The scheduler's own options (beside the common ones of every service). */
+export const schedulerOptions = {};

@@ -1,0 +1,4 @@
+import { runServiceMain } from '@lifeboat/service-host';
+import { storageReplicator } from './service';
+
+void runServiceMain(storageReplicator);
