@@ -69,6 +69,8 @@ if (!generated.LIFEBOAT_INTERNAL_SECRET) {
 }
 const env = { ...generated, ...parseEnvFile(join(root, '.env')), ...process.env };
 env.LIFEBOAT_HOME ??= root;
+// The AWS SDK warns about Node 20 once per process; the pinned SDK supports it (STACK.md).
+env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // 4. The processes.
 const { Supervisor } = await import('../libs/supervisor/dist/src/index.js');

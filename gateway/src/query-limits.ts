@@ -2,10 +2,12 @@
  * Validation rules that refuse queries too deep or too wide before any subgraph is asked:
  * nesting depth (through fragments) and the number of field selections, aliases included.
  */
+import { LifeboatError } from '@lifeboat/errors';
 import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
 
+/** Apollo reports validation errors as GRAPHQL_VALIDATION_FAILED; the LifeboatError inside keeps our code. */
 function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
+  return new GraphQLError(message, { originalError: new LifeboatError('QUERY_TOO_COMPLEX', message) });
 }
 
 export function queryLimitsRule(maxDepth: number, maxFields: number) {

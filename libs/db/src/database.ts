@@ -119,7 +119,10 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-/** SQL that would bring the schema in line with the entities: empty when the migrations are complete. */
+/**
+ * SQL that would bring the database in line with the entities: empty when the migrations are
+ * complete. Meaningful on a database holding this service's schema only.
+ */
 export async function schemaDrift(orm: MikroORM): Promise<string> {
   return (await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, safe: false })).trim();
 }

@@ -204,7 +204,7 @@ export class FsStorage implements Storage {
   private classify(err: unknown, operation: string, key?: string): LifeboatError {
     if (err instanceof LifeboatError) return err;
     const code = errnoOf(err);
-    const message = `location ${this.name}: cannot ${operation}${key === undefined ? '' : ` ${key}`}: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `location ${this.name}: cannot ${operation}${key === undefined ? '' : ` ${JSON.stringify(key)}`}: ${err instanceof Error ? err.message : String(err)}`;
     const options = { cause: err, details: { location: this.name, operation, key, cause: code } };
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
       return new LifeboatError('FORBIDDEN', message, {

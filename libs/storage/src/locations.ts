@@ -97,13 +97,17 @@ export function loadLocations(env: Env = process.env): LocationConfig[] {
   const problems: string[] = [];
   const configs = names.map((name): LocationConfig => {
     const get = <T>(setting: LocationSetting): T | undefined => values[locationVariable(name, setting)] as T | undefined;
+    // A missing value is recorded as a problem, and then no config is returned at all.
     const need = <T>(setting: LocationSetting, driver: Driver): T => {
       const value = get<T>(setting);
       if (value === undefined) problems.push(`${locationVariable(name, setting)}: is required when ${locationVariable(name, 'DRIVER')} is ${driver}`);
       return value as T;
     };
     const driver = get<Driver>('DRIVER') as Driver;
-    if (driver === 'fs') return { driver, name, root: path.resolve(home, need<string>('PATH', driver) ?? '') };
+    if (driver === 'fs') {
+      const root = need<string | undefined>('PATH', driver);
+      return { driver, name, root: root === undefined ? '' : path.resolve(home, root) };
+    }
     const prefix = get<string>('PREFIX') ?? '';
     try {
       validatePrefix(name, prefix);

@@ -94,6 +94,13 @@ export class S3Storage implements Storage {
     this.partSize = config.partSize ?? 8 * MiB;
     this.queueSize = config.queueSize ?? 2;
     this.listPageSize = config.listPageSize ?? 1000;
+    if (this.partSize < 5 * MiB || this.queueSize < 1 || this.listPageSize < 1 || this.listPageSize > 1000) {
+      throw new LifeboatError(
+        'CONFIG_INVALID',
+        `location ${this.name}: needs partSize >= 5 MiB, queueSize >= 1 and listPageSize in 1..1000, got ${this.partSize}, ${this.queueSize} and ${this.listPageSize}`,
+        { details: { location: this.name } },
+      );
+    }
     const { accessKeyId, secretAccessKey } = config;
     this.client = new S3Client({
       endpoint: config.endpoint,
@@ -159,6 +166,7 @@ export class S3Storage implements Storage {
 
   async stat(key: string): Promise<ObjectInfo | undefined> {
     const objectKey = this.objectKey(key);
+    // A HEAD answer has no error code: a missing bucket reads as a missing object here (ping tells).
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
       return { sizeBytes: out.ContentLength ?? 0, modifiedAt: out.LastModified ?? new Date(0) };
@@ -229,7 +237,7 @@ export class S3Storage implements Storage {
     const status = e.$metadata?.httpStatusCode;
     const name = e.name ?? '';
     const reason = e.message && e.message !== 'UnknownError' ? e.message : `HTTP ${status ?? '?'} ${name}`;
-    const subject = key === undefined ? `${operation} bucket ${this.bucket}` : `${operation} ${key}`;
+    const subject = key === undefined ? `${operation} bucket ${this.bucket}` : `${operation} ${JSON.stringify(key)}`;
     const message = `location ${this.name}: cannot ${subject} at ${this.endpoint}: ${reason}`;
     const options = { cause: err, details: { location: this.name, operation, key, bucket: this.bucket, cause: e.code ?? name, status } };
     const credentials = `${locationVariable(this.name, 'ACCESS_KEY_ID')} and ${locationVariable(this.name, 'SECRET_ACCESS_KEY')}`;
@@ -263,7 +271,7 @@ export class S3Storage implements Storage {
     if (status === 501) {
       return new LifeboatError('INTERNAL', message, { ...options, hint: `the service at ${this.endpoint} does not implement this S3 operation` });
     }
-    if (THROTTLING.has(name) || status === 429 || (status !== undefined && status >= 500) || e.$retryable !== undefined) {
+    if (THROTTLING.has(name) || status === 429 || (status !== undefined && status >= 500) || Boolean(e.$retryable)) {
       return new LifeboatError('LOCATION_UNAVAILABLE', message, options);
     }
     return new LifeboatError('INTERNAL', message, options);

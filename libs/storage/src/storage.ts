@@ -12,7 +12,7 @@
  * INTERNAL are permanent, with a HINT where the fix is known. Drivers never retry on their own
  * beyond one quick transport-level attempt: retrying with backoff is the retry wrapper's job.
  * The one exception to the LifeboatError rule is `save`: an error raised by the caller's body
- * stream is rethrown as it is, so the caller sees its own failure.
+ * (or the reason of its abort signal) is rethrown as it is, so the caller sees its own failure.
  */
 import { type Readable } from 'node:stream';
 
@@ -21,7 +21,7 @@ export type StorageKind = 'FS' | 'S3';
 export interface StorageCapabilities {
   /** `load` honours byte ranges. */
   readonly ranges: boolean;
-  /** Large objects travel in parts (S3 multipart): memory per save is bounded by part size × queue. */
+  /** Large objects travel in parts (S3 multipart upload) rather than as one stream (fs). */
   readonly multipart: boolean;
 }
 
@@ -73,8 +73,9 @@ export interface Storage {
    * On failure nothing new is visible and nothing partial is left behind (no temporary file, no
    * pending multipart upload; if the location dies before that cleanup, an incomplete multipart
    * upload may remain, invisible, until the bucket's lifecycle rule removes it).
-   * Saving the same bytes under the same key again is harmless, so a retry is safe; note that
-   * a save that rejects because its reply was lost may still have stored the object.
+   * Saving the same bytes under the same key again is harmless, so a retry is safe; note that a
+   * save that fails after the object became visible (its reply lost, the final directory fsync
+   * failed) rejects although the object is stored.
    * A plain Readable body belongs to the save from the call on: it is consumed, or destroyed if
    * the save fails or is refused.
    */
@@ -103,8 +104,8 @@ export interface Storage {
   /** Bytes and objects stored (walks the whole location: for reports, not hot paths). */
   usage(): Promise<StorageUsage>;
 
-  /** Checks that the location answers and can be written to. Rejects with LOCATION_UNAVAILABLE
-   *  when it cannot be reached, with a permanent code when it answers but refuses (no such bucket,
-   *  credentials rejected, directory not writable). */
+  /** Checks that the location is usable (fs: its root can be written to; S3: HeadBucket). Rejects
+   *  with LOCATION_UNAVAILABLE when it cannot be reached, with a permanent code when it answers but
+   *  refuses (no such bucket, credentials rejected, directory not writable). */
   ping(): Promise<void>;
 }

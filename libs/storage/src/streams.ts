@@ -78,11 +78,11 @@ export class SaveSource {
   }
 
   private lengthMismatch(): LifeboatError {
-    return new LifeboatError(
-      'BAD_USER_INPUT',
-      `location ${this.location}: the body for ${this.key} does not have the ${this.expectedBytes} bytes contentLength says (${this.#sizeBytes > this.expectedBytes! ? 'it is longer' : `it has ${this.#sizeBytes}`})`,
-      { details: { location: this.location, key: this.key } },
-    );
+    const expected = this.expectedBytes ?? 0;
+    const actual = this.#sizeBytes > expected ? `more than ${expected}` : `${this.#sizeBytes}`;
+    return new LifeboatError('BAD_USER_INPUT', `location ${this.location}: the body for ${this.key} has ${actual} bytes, contentLength says ${expected}`, {
+      details: { location: this.location, key: this.key },
+    });
   }
 }
 

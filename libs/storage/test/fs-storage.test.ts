@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { LifeboatError } from '@lifeboat/errors';
+import { type LifeboatError } from '@lifeboat/errors';
 import { FsStorage } from '../src/index';
 import { TEMPORARY_MARK } from '../src/keys';
 import { bodyOf, bytesOf, storageContract } from './storage-contract';
@@ -64,11 +65,27 @@ test('remove prunes the directories it empties, and only those', async () => {
   assert.deepEqual(await readdir(root), []);
 });
 
-test('a directory the process may not write to fails with FORBIDDEN', { skip: process.getuid?.() === 0 && 'root ignores file permissions' }, async () => {
+/** As root, permissions are not enforced: the check then runs in a child process as `nobody`. */
+test('a directory the process may not write to fails with FORBIDDEN', async () => {
   const root = path.join(base, 'read-only');
-  const sut = new FsStorage({ name: 'local', root });
-  await sut.ping();
-  await chmod(root, 0o500);
-  await assert.rejects(sut.save('k', bodyOf(Buffer.from('x'))), (err: LifeboatError) => err.code === 'FORBIDDEN' && /LIFEBOAT_LOCATION_LOCAL_PATH/.test(err.hint ?? ''));
-  await assert.rejects(sut.ping(), (err: LifeboatError) => err.code === 'FORBIDDEN');
+  await new FsStorage({ name: 'local', root }).ping();
+  await chmod(root, 0o555);
+  await chmod(base, 0o755);
+  const check = `
+    const { FsStorage } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'fs-storage.js'))});
+    const { Readable } = require('node:stream');
+    const sut = new FsStorage({ name: 'local', root: ${JSON.stringify(root)} });
+    (async () => {
+      const codes = [];
+      for (const op of [() => sut.save('k', Readable.from([Buffer.from('x')])), () => sut.ping()]) {
+        try { await op(); codes.push('ok'); } catch (err) { codes.push(err.code + ':' + (err.hint ?? '')); }
+      }
+      console.log(JSON.stringify(codes));
+    })();`;
+  const asRoot = process.getuid?.() === 0;
+  const r = spawnSync(asRoot ? 'runuser' : process.execPath, asRoot ? ['-u', 'nobody', '--', process.execPath, '-e', check] : ['-e', check], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const [save, ping] = JSON.parse(r.stdout) as string[];
+  assert.match(save, /^FORBIDDEN:.*LIFEBOAT_LOCATION_LOCAL_PATH/);
+  assert.match(ping, /^FORBIDDEN:/);
 });

@@ -63,7 +63,7 @@ test('variables override the defaults, name new locations and set the order', ()
   assert.equal(local.root, '/srv/lifeboat/data/local');
 });
 
-test('a location can change driver, and then needs that driver settings', () => {
+test('a location can change driver, and then needs the settings of that driver', () => {
   const [local] = loadLocations({
     LIFEBOAT_LOCATIONS: 'local',
     LIFEBOAT_LOCATION_LOCAL_DRIVER: 's3',

@@ -1,0 +1,1 @@
+export { startSystem, SERVICE_NAMES, ROOT, type System, type ServiceName, type GraphQLResult, type SystemOptions } from './system';
