@@ -2,8 +2,8 @@
 -- whose tenants share every table under row-level security. Lifeboat backs this database up.
 --
 -- Applied by applySchema() inside one transaction holding an advisory lock, so it can be re-run
--- on a database that already has it (nothing is dropped, no row changes) and two appliers on the
--- same database take turns. Every foreign key between tenant tables is composite,
+-- on a database that already has it (it only adds what is missing) and two appliers on the same
+-- database take turns. Every foreign key between tenant tables is composite,
 -- (tenant_id, x_id) -> parent (tenant_id, id), so a row can never point at another tenant's row.
 
 -- Roles are cluster-global: parallel appliers on other databases may create them at the same
@@ -262,12 +262,15 @@ begin
     select c.table_name, c.column_name from information_schema.columns c
     where c.table_schema = current_schema() and c.column_name = 'tenant_id'
   loop
-    execute format('alter table %I enable row level security', t);
-    execute format('alter table %I force row level security', t);
-    execute format('drop policy if exists tenant_isolation on %I', t);
-    execute format(
-      'create policy tenant_isolation on %I using (%I = current_setting(''app.current_tenant'', true)) '
-      'with check (%I = current_setting(''app.current_tenant'', true))', t, key, key);
+    -- Only what is missing: ALTER TABLE would wait for, and then block, a running application.
+    if not exists (select from pg_class where oid = t::regclass and relrowsecurity and relforcerowsecurity) then
+      execute format('alter table %I enable row level security, force row level security', t);
+    end if;
+    if not exists (select from pg_policy where polrelid = t::regclass and polname = 'tenant_isolation') then
+      execute format(
+        'create policy tenant_isolation on %I using (%I = current_setting(''app.current_tenant'', true)) '
+        'with check (%I = current_setting(''app.current_tenant'', true))', t, key, key);
+    end if;
     execute format('grant select, insert, update, delete on %I to demo_app', t);
     execute format('grant select on %I to demo_export', t);
   end loop;

@@ -42,14 +42,20 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
-function number(values: Values, name: 'tenants' | 'scale' | 'seed' | 'first-tenant' | 'rate' | 'duration', fallback?: number): number {
+type NumberOption = 'tenants' | 'scale' | 'seed' | 'first-tenant' | 'rate' | 'duration';
+
+/** The option's value as a number; undefined when it is absent, so the library default applies. */
+function optional(values: Values, name: NumberOption): number | undefined {
   const raw = values[name];
-  if (raw === undefined) {
-    if (fallback === undefined) throw new UsageError(`--${name} is required`);
-    return fallback;
-  }
+  if (raw === undefined) return undefined;
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, not "${raw}"`);
+  return n;
+}
+
+function required(values: Values, name: NumberOption): number {
+  const n = optional(values, name);
+  if (n === undefined) throw new UsageError(`--${name} is required`);
   return n;
 }
 
@@ -99,8 +105,8 @@ async function run(argv: string[]): Promise<void> {
     case 'seed': {
       const asOf = values['as-of'] === undefined ? undefined : new Date(values['as-of']);
       if (asOf && Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of must be a date, not "${values['as-of']}"`);
-      const tenants = number(values, 'tenants');
-      const report = await seedDemo(url, { tenants, scale: number(values, 'scale', 1), seed: number(values, 'seed', 42), firstTenant: number(values, 'first-tenant', 1), asOf });
+      const tenants = required(values, 'tenants');
+      const report = await seedDemo(url, { tenants, scale: optional(values, 'scale'), seed: optional(values, 'seed'), firstTenant: optional(values, 'first-tenant'), asOf });
       print(report, seedText(report, tenants));
       return;
     }
@@ -114,12 +120,12 @@ async function run(argv: string[]): Promise<void> {
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const duration = values.duration === undefined ? undefined : number(values, 'duration') * 1000;
+      const seconds = optional(values, 'duration');
       const report = await writeLoad(url, {
-        ratePerSecond: number(values, 'rate'),
-        durationMs: duration,
+        ratePerSecond: required(values, 'rate'),
+        durationMs: seconds === undefined ? undefined : seconds * 1000,
         signal: controller.signal,
-        seed: number(values, 'seed', 42),
+        seed: optional(values, 'seed'),
         tenants: values.tenants?.split(',').map((t) => t.trim()).filter(Boolean),
       });
       process.off('SIGINT', stop);

@@ -2,7 +2,11 @@
 import { Client } from 'pg';
 
 export function connect(databaseUrl: string): Client {
-  return new Client({ connectionString: databaseUrl, application_name: 'lifeboat-demo-app' });
+  const client = new Client({ connectionString: databaseUrl, application_name: 'lifeboat-demo-app' });
+  // A connection lost while idle is reported by its next query; without a listener the 'error'
+  // event would end the process instead.
+  client.on('error', () => undefined);
+  return client;
 }
 
 export async function withClient<T>(databaseUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type Client } from 'pg';
 import { inTransaction, withClient } from './client';
 
 /**
@@ -60,4 +61,13 @@ async function runLocked(databaseUrl: string, sql: string): Promise<void> {
       await client.query(sql);
     }),
   );
+}
+
+/** Throws unless the session's role sees every tenant (a superuser or a BYPASSRLS role). */
+export async function assertBypassesRls(client: Client, task: string): Promise<{ superuser: boolean }> {
+  const { rows } = await client.query<{ superuser: boolean; bypass: boolean }>('select rolsuper as superuser, rolbypassrls as bypass from pg_roles where rolname = current_user');
+  if (!rows[0]?.superuser && !rows[0]?.bypass) {
+    throw new Error(`${task} works on every tenant at once and needs a role that bypasses row-level security. HINT: connect as a superuser or a BYPASSRLS role (e.g. postgres).`);
+  }
+  return { superuser: rows[0].superuser };
 }

@@ -9,7 +9,7 @@ import { type Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyRow, type CopyValue } from './copy-text';
 import { inTransaction, withClient } from './client';
-import { applySchema, TENANT_TABLES } from './schema';
+import { applySchema, assertBypassesRls, TENANT_TABLES } from './schema';
 import { generateTenant, IDENTITY_TABLES, isIdentityTable, SEED_COLUMNS, tenantId, type IdentityTable, type RowSink, type SeedTable } from './tenant-data';
 
 export interface SeedOptions {
@@ -78,8 +78,8 @@ class CopyBatch implements RowSink {
 
 /**
  * Adds `tenants` tenants, numbered from `firstTenant`, in one transaction: on failure nothing is
- * added. Creates the schema first when missing. Tenant ids that already exist fail the whole
- * seed. Needs a role that bypasses row-level security (a superuser or BYPASSRLS); writers to the
+ * added. Creates the schema first when missing. Fails, adding nothing, when one of the tenant ids
+ * exists. Needs a role that bypasses row-level security (a superuser or BYPASSRLS); writers to the
  * identity-keyed tables wait until it commits, because it numbers their ids itself.
  */
 export async function seedDemo(databaseUrl: string, options: SeedOptions): Promise<SeedReport> {
@@ -92,10 +92,10 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions): Promi
   if (!Number.isInteger(first) || first < 1) throw new RangeError(`firstTenant must be a positive integer, not ${first}`);
   if (!(scale > 0)) throw new RangeError(`scale must be positive, not ${scale}`);
 
-  await applySchema(databaseUrl);
   const rows = Object.fromEntries(COPY_ORDER.map((t) => [t, 0])) as Record<SeedTable, number>;
   await withClient(databaseUrl, async (client) => {
-    const { superuser } = await assertBypassesRls(client);
+    const { superuser } = await assertBypassesRls(client, 'seeding');
+    await applySchema(databaseUrl);
     await inTransaction(client, async () => {
       await client.query(`lock table ${IDENTITY_TABLES.join(', ')} in exclusive mode`);
       // Per-row foreign-key triggers cost three quarters of the load time. The rows reference
@@ -103,6 +103,9 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions): Promi
       // pg_restore --disable-triggers does; unique keys are still enforced, and the tests check
       // every foreign key of generated data.
       if (superuser) await client.query('set local session_replication_role = replica');
+      const ids = Array.from({ length: options.tenants }, (_, i) => tenantId(first + i));
+      const taken = await client.query<{ id: string }>('select id from tenants where id = any($1) order by id limit 1', [ids]);
+      if (taken.rows.length > 0) throw new Error(`tenant ${taken.rows[0].id} already exists. HINT: add tenants after the last one with firstTenant (--first-tenant), or reset the database.`);
       const lastIds = {} as Record<IdentityTable, number>;
       for (const t of IDENTITY_TABLES) lastIds[t] = await lastIdentity(client, t);
 
@@ -140,16 +143,8 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions): Promi
   };
 }
 
-export function startOfUtcDay(d: Date): Date {
+function startOfUtcDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-}
-
-async function assertBypassesRls(client: Client): Promise<{ superuser: boolean }> {
-  const { rows } = await client.query<{ superuser: boolean; bypass: boolean }>('select rolsuper as superuser, rolbypassrls as bypass from pg_roles where rolname = current_user');
-  if (!rows[0]?.superuser && !rows[0]?.bypass) {
-    throw new Error('seeding writes every tenant at once and needs a role that bypasses row-level security. HINT: connect as a superuser or a BYPASSRLS role (e.g. postgres).');
-  }
-  return { superuser: rows[0].superuser };
 }
 
 /** The highest id used so far, by a row or by the sequence, so seeded ids never collide. */

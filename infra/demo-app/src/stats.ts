@@ -1,6 +1,6 @@
 /** Row counts of the demo database: per table, and how rows spread over tenants. */
 import { withClient } from './client';
-import { TENANT_TABLES, type TenantTable } from './schema';
+import { assertBypassesRls, TENANT_TABLES, type TenantTable } from './schema';
 
 export interface TenantRows {
   tenantId: string;
@@ -14,9 +14,10 @@ export interface DemoStats {
   rowsPerTenant?: { smallest: TenantRows; median: number; largest: TenantRows };
 }
 
-/** Counts every row, so it needs a role that bypasses row-level security; a full scan of each table. */
+/** Counts every row (a full scan of each table), so it needs a role that bypasses row-level security. */
 export async function demoStats(databaseUrl: string): Promise<DemoStats> {
   return withClient(databaseUrl, async (client) => {
+    await assertBypassesRls(client, 'counting rows');
     const perTable = TENANT_TABLES.map((t) => `select '${t}' as table_name, tenant_id, count(*) as n from ${t} group by tenant_id`).join('\nunion all\n');
     const counts = await client.query<{ table_name: TenantTable; tenant_id: string; n: string }>(perTable);
     const tenants = await client.query<{ id: string; active: boolean }>('select id, active from tenants order by id');

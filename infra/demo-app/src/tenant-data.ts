@@ -1,8 +1,8 @@
 /**
  * One tenant's demo data, computed from (seed, tenant number, scale, asOf) alone: no I/O, and the
- * same rows on every run, whichever other tenants are generated with it. Rows go to a sink table
- * by table; generated keys are UUIDs drawn from the tenant's own random stream, and identity keys
- * are left to the sink.
+ * same rows on every run, whichever other tenants are generated with it. Rows go to a sink,
+ * interleaved across tables; the sink decides how and in which order to load them. Generated keys
+ * are UUIDs drawn from the tenant's own random stream; identity keys are left to the sink.
  */
 import { type CopyValue } from './copy-text';
 import { Random } from './random';
@@ -50,7 +50,7 @@ export interface TenantSpec {
   asOf: Date;
 }
 
-/** Relative tenant sizes, repeating every ten tenants, so any ten include a 5:1 spread. */
+/** Relative tenant sizes, repeating every ten tenants, so any ten in a row include a 5:1 spread. */
 const SIZE_PATTERN = [0.35, 0.6, 1.0, 0.8, 2.0, 0.5, 1.2, 0.7, 1.5, 0.9];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAY = 86_400_000;
@@ -114,7 +114,7 @@ interface Order {
   lines: { productId: string; quantity: number }[];
 }
 
-/** Emits one tenant's rows, parents before children within each table's stream. */
+/** Emits every row of one tenant, its `tenants` row included. */
 export function generateTenant(sink: RowSink, spec: TenantSpec): void {
   const r = new Random(spec.seed, spec.tenantNumber);
   const tid = tenantId(spec.tenantNumber);
@@ -270,7 +270,8 @@ export function generateTenant(sink: RowSink, spec: TenantSpec): void {
     lineProducts.forEach((p, index) => {
       const quantity = 1 + Math.floor(r.next() ** 3 * 24);
       const discount = r.pick([0, 0, 0, 0, 0, 5, 10, 12.5]);
-      o.totalCents += Math.round((quantity * p.priceCents * (100 - discount)) / 100);
+      // In whole units of 1/200 cent, so rounding matches numeric's round(..., 2) exactly.
+      o.totalCents += Math.round((quantity * p.priceCents * (200 - 2 * discount)) / 200);
       o.lines.push({ productId: p.id, quantity });
       sink.row('order_lines', [tid, o.id, index + 1, p.id, quantity, money(p.priceCents), discount]);
     });

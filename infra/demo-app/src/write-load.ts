@@ -29,7 +29,10 @@ export interface WriteLoadOptions {
 export interface LoadMark {
   id: number;
   tenantId: string;
+  /** To the millisecond. */
   committedAt: Date;
+  /** To the microsecond, in UTC, e.g. `2026-01-02T03:04:05.123456Z`: usable as a recovery_target_time. */
+  committedAtIso: string;
   note: string;
 }
 
@@ -76,8 +79,12 @@ export async function writeLoad(databaseUrl: string, options: WriteLoadOptions):
       const mark = await inTransaction(client, async () => {
         await client.query(`select set_config('app.current_tenant', $1, true)`, [tenant]);
         const note = await TRANSACTIONS[pickKind(r)](client, tenant, r, report);
-        const { rows } = await client.query<{ id: string; committed_at: Date }>('insert into load_marks (tenant_id, note) values ($1, $2) returning id, committed_at', [tenant, note]);
-        return { id: Number(rows[0].id), tenantId: tenant, committedAt: rows[0].committed_at, note };
+        const { rows } = await client.query<{ id: string; committed_at: Date; iso: string }>(
+          `insert into load_marks (tenant_id, note) values ($1, $2)
+           returning id, committed_at, to_char(committed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as iso`,
+          [tenant, note],
+        );
+        return { id: Number(rows[0].id), tenantId: tenant, committedAt: rows[0].committed_at, committedAtIso: rows[0].iso, note };
       });
       count(report, 'inserted', 'load_marks', 1);
       report.transactions++;
@@ -185,7 +192,7 @@ const TRANSACTIONS: Record<Kind, Transaction> = {
   },
 
   async receipt(client, tenant, r, report) {
-    const target = await one<{ product_id: string; warehouse_id: string }>(
+    const target = await one<{ product_id: string; warehouse_id: string | null }>(
       client,
       `select p.id as product_id, (select id from warehouses where tenant_id = $1 order by random() limit 1) as warehouse_id
        from products p where p.tenant_id = $1 order by random() limit 1`,
@@ -246,15 +253,17 @@ const TRANSACTIONS: Record<Kind, Transaction> = {
        values ($1, $2, $3, $4, 'issued', current_date, current_date + 30, $5, $6, $7) returning id`,
       [tenant, number, order.customer_id, order.id, money(net), money(tax), money(net + tax)],
     );
-    const entries = [
-      ['1200', net + tax, 0],
-      ['4000', 0, net],
-      ['2200', 0, tax],
-    ].filter(([, debit, credit]) => debit !== 0 || credit !== 0);
+    const entries = (
+      [
+        ['1200', net + tax, 0],
+        ['4000', 0, net],
+        ['2200', 0, tax],
+      ] as const
+    ).filter(([, debit, credit]) => debit !== 0 || credit !== 0);
     await client.query(
       `insert into ledger_entries (tenant_id, invoice_id, account_code, posted_on, debit, credit, memo)
        select $1, $2, a, current_date, d, c, $3 from unnest($4::text[], $5::numeric[], $6::numeric[]) as e(a, d, c)`,
-      [tenant, invoice?.id, number, entries.map((e) => e[0]), entries.map((e) => money(Number(e[1]))), entries.map((e) => money(Number(e[2])))],
+      [tenant, invoice?.id, number, entries.map((e) => e[0]), entries.map((e) => money(e[1])), entries.map((e) => money(e[2]))],
     );
     count(report, 'inserted', 'invoices', 1);
     count(report, 'inserted', 'ledger_entries', entries.length);
