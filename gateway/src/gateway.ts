@@ -36,11 +36,12 @@ import { ApiTokenResolver } from './resolvers/api-token.resolver';
 import { AuditResolver } from './resolvers/audit.resolver';
 import { AuthResolver } from './resolvers/auth.resolver';
 import { EventsResolver } from './resolvers/events.resolver';
+import { ProgressResolver } from './resolvers/progress.resolver';
 import { UserResolver } from './resolvers/user.resolver';
 import { SigningDataSource } from './signing-data-source';
 import { composeSupergraph, readSubgraphSdl } from './supergraph';
 
-export const GATEWAY_RESOLVERS = [AuthResolver, UserResolver, ApiTokenResolver, AuditResolver, EventsResolver] as const;
+export const GATEWAY_RESOLVERS = [AuthResolver, UserResolver, ApiTokenResolver, AuditResolver, EventsResolver, ProgressResolver] as const;
 /** The gateway's own schema in the metadata database: users, API tokens, audit log. */
 export const GATEWAY_DATABASE = { schema: 'gateway', entities: [User, ApiToken, AuditEntry], migrations };
 
@@ -83,7 +84,7 @@ async function serve(config: GatewayConfig, logger: Logger, orm: MikroORM, bus: 
 
   const localSchema = await buildSubgraph({
     resolvers: [...GATEWAY_RESOLVERS],
-    instances: [new AuthResolver(auth, users), new UserResolver(users), new ApiTokenResolver(tokens, users), new AuditResolver(audit), new EventsResolver()],
+    instances: [new AuthResolver(auth, users), new UserResolver(users), new ApiTokenResolver(tokens, users), new AuditResolver(audit), new EventsResolver(), new ProgressResolver()],
     pubSub: natsPubSub(bus),
   });
   const subgraphs = SUBGRAPHS.map((s) => {

@@ -1,1 +1,2 @@
 export { startSystem, SERVICE_NAMES, ROOT, type System, type ServiceName, type GraphQLResult, type SystemOptions } from './system';
+export * from './backups';

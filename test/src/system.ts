@@ -4,10 +4,14 @@
  * supervisor `npm start` uses.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Supervisor, type ProcessSpec } from '@lifeboat/supervisor';
-import { NATS_URL, createTempDatabase, deleteNamespace, eventually, freePort, uniqueNamespace } from '@lifeboat/testkit';
+import { generateMasterKey } from '@lifeboat/artifact';
+import { seedDemo } from '@lifeboat/demo-app';
+import { NATS_URL, type S3TestServer, type TempDatabase, createTempDatabase, deleteNamespace, eventually, freePort, startS3Server, uniqueNamespace } from '@lifeboat/testkit';
 
 export const SERVICE_NAMES = ['scheduler', 'backup-executor', 'storage-replicator', 'restore', 'dr', 'monitor'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -22,6 +26,8 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 export interface SystemOptions {
   services?: readonly ServiceName[];
   env?: Record<string, string>;
+  /** Tenants seeded in the protected (demo) database; default 5. */
+  tenants?: number;
 }
 
 export interface System {
@@ -32,6 +38,13 @@ export interface System {
   env: Record<string, string>;
   supervisor: Supervisor;
   admin: { email: string; password: string };
+  /** The protected database (the demo application, seeded). */
+  source: TempDatabase;
+  /** The fs location's root directory. */
+  localDir: string;
+  /** The servers playing R2 and B2. */
+  r2: S3TestServer;
+  b2: S3TestServer;
   logs(): string;
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult<T>>;
   login(email?: string, password?: string): Promise<string>;
@@ -48,6 +61,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const ports = {} as Record<ServiceName, number>;
   for (const s of SERVICE_NAMES) ports[s] = await freePort();
   const admin = { email: 'admin@example.com', password: `pw-${randomBytes(9).toString('base64url')}` };
+  const source = await createTempDatabase('source');
+  await seedDemo(source.url, { tenants: options.tenants ?? 5, scale: 1 });
+  const localDir = await mkdtemp(join(tmpdir(), 'lifeboat-local-'));
+  const [r2, b2] = await Promise.all([startS3Server(), startS3Server()]);
   const env: Record<string, string> = {
     LIFEBOAT_DATABASE_URL: db.url,
     LIFEBOAT_NATS_URL: NATS_URL,
@@ -58,6 +75,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     LIFEBOAT_ADMIN_PASSWORD: admin.password,
     LIFEBOAT_GATEWAY_PORT: String(gatewayPort),
     LIFEBOAT_LOG_LEVEL: process.env.LIFEBOAT_TEST_LOG_LEVEL ?? 'warn',
+    LIFEBOAT_SOURCE_DATABASE_URL: source.url,
+    LIFEBOAT_MASTER_KEYS: generateMasterKey('test-key-1'),
+    LIFEBOAT_LOCATION_LOCAL_PATH: localDir,
+    LIFEBOAT_LOCATION_R2_ENDPOINT: r2.endpoint,
+    LIFEBOAT_LOCATION_B2_ENDPOINT: b2.endpoint,
+    LIFEBOAT_REPLICATION_MAX_BACKOFF_SECONDS: '2',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...Object.fromEntries(SERVICE_NAMES.flatMap((s) => {
       const key = s.toUpperCase().replace(/-/g, '_');
       return [[`LIFEBOAT_${key}_PORT`, String(ports[s])], [`LIFEBOAT_${key}_URL`, `http://127.0.0.1:${ports[s]}`]];
@@ -95,6 +119,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     env,
     supervisor,
     admin,
+    source,
+    localDir,
+    r2,
+    b2,
     logs: () => lines.join('\n'),
     graphql,
     async login(email = admin.email, password = admin.password) {
@@ -107,8 +135,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     },
     async stop() {
       await supervisor.stop();
-      await db.drop();
-      await deleteNamespace(namespace);
+      await Promise.all([db.drop(), source.drop(), deleteNamespace(namespace), r2.destroy(), b2.destroy(), rm(localDir, { recursive: true, force: true })]);
     },
   };
   try {

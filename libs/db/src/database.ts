@@ -131,3 +131,24 @@ export async function schemaDrift(orm: MikroORM): Promise<string> {
 export async function pingDatabase(orm: MikroORM): Promise<void> {
   await orm.em.getConnection().execute('select 1');
 }
+
+/**
+ * Runs `fn` holding a session advisory lock named `key` on one pooled connection: across every
+ * process using this database, one holder at a time. Resolves `{ acquired: false }` without
+ * running `fn` when someone else holds it (no waiting).
+ */
+export async function withAdvisoryLock<T>(orm: MikroORM, key: string, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
+  const knex = orm.em.getConnection().getKnex();
+  const client = await knex.client.acquireConnection();
+  try {
+    const { rows } = await client.query('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
+    if (!rows[0].ok) return { acquired: false };
+    try {
+      return { acquired: true, value: await fn() };
+    } finally {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+    }
+  } finally {
+    await knex.client.releaseConnection(client);
+  }
+}

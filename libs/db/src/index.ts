@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 
-export { openDatabase, ensureDatabase, schemaDrift, pingDatabase, ormOptions, type DatabaseOptions, type MikroORM, type EntityManager } from './database';
+export { openDatabase, ensureDatabase, schemaDrift, pingDatabase, withAdvisoryLock, ormOptions, type DatabaseOptions, type MikroORM, type EntityManager } from './database';
 export { MikroOrmInbox } from './inbox';
 export { HandledEvent } from './handled-event.entity';

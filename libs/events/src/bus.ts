@@ -236,14 +236,14 @@ export class EventBus {
     return { stop: async () => void (await Promise.all(loops.map((l) => l.stop()))) };
   }
 
-  /** Fire-and-forget progress on core NATS (`progress.<kind>.<id>`): lost if nobody listens. */
-  publishProgress(kind: string, id: string, payload: object): void {
-    this.nc.publish(this.subjects.progress(kind, id), codec.encode(payload));
+  /** Fire-and-forget progress on core NATS (`progress.<kind>.<ids...>`): lost if nobody listens. */
+  publishProgress(kind: string, ids: string[], payload: object): void {
+    this.nc.publish(this.subjects.progress(kind, ...ids), codec.encode(payload));
   }
 
-  /** Live progress messages of one operation; `return()` releases the subscription at once. */
-  watchProgress<P>(kind: string, id: string): LiveIterator<P> {
-    return new LiveIterator(this.nc, [this.subjects.progress(kind, id)], (m: Msg) => safeJson<P>(m));
+  /** Live progress messages (ids may be `*`); `return()` releases the subscription at once. */
+  watchProgress<P>(kind: string, ids: string[]): LiveIterator<P> {
+    return new LiveIterator(this.nc, [this.subjects.progress(kind, ...ids)], (m: Msg) => safeJson<P>(m));
   }
 
   /**

@@ -56,6 +56,36 @@ export const EVENT_CATALOG = {
       }),
     },
   },
+  'backup.copy_corrupt': {
+    description: 'A copy of a backup failed verification (altered or missing); the storage-replicator repairs it from a good copy.',
+    versions: {
+      1: z.object({
+        backupId: z.string().uuid(),
+        location: z.string(),
+        code: z.string(),
+        message: z.string(),
+      }),
+    },
+  },
+  'job.started': {
+    description: 'A backup job started on an executor.',
+    versions: {
+      1: z.object({ jobId: z.string().uuid(), type: backupType, instance: z.string(), startedAt: z.string().datetime() }),
+    },
+  },
+  'job.finished': {
+    description: 'A backup job ended: every backup it made, and how it went.',
+    versions: {
+      1: z.object({
+        jobId: z.string().uuid(),
+        type: backupType,
+        status: z.enum(['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED']),
+        backupIds: z.array(z.string().uuid()),
+        message: z.string().nullable(),
+        finishedAt: z.string().datetime(),
+      }),
+    },
+  },
   'restore.completed': {
     description: 'A restore finished and its result was checked.',
     versions: {

@@ -30,8 +30,9 @@ export class Subjects {
     return this.#prefix(`jobs.${kind}`);
   }
 
-  progress(kind: string, id: string): string {
-    return this.#prefix(`progress.${kind}.${id}`);
+  /** `progress.<kind>.<id...>`: ids may have several tokens (`<jobId>.<backupId>`), and `*` matches one. */
+  progress(kind: string, ...ids: string[]): string {
+    return this.#prefix(`progress.${kind}.${ids.join('.')}`);
   }
 
   /** Every subject of the events stream: one wildcard per event domain. */

@@ -145,10 +145,10 @@ test('watchEvents streams live envelopes and return() releases the subscription 
 });
 
 test('progress messages reach a watcher of that operation only', async () => {
-  const sut = b.watchProgress<{ phase: string }>('backup', 'abc');
+  const sut = b.watchProgress<{ phase: string }>('backup', ['job1', '*']);
   await b.nc.flush();
-  a.publishProgress('backup', 'other', { phase: 'nope' });
-  a.publishProgress('backup', 'abc', { phase: 'dump' });
+  a.publishProgress('backup', ['job2', 'b1'], { phase: 'nope' });
+  a.publishProgress('backup', ['job1', 'b2'], { phase: 'dump' });
   const got = await sut.next();
   assert.deepEqual(got.value, { phase: 'dump' });
   await sut.return();

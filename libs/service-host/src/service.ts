@@ -19,7 +19,7 @@ import { EventBus, type Stoppable } from '@lifeboat/events';
 import { type SubgraphContext, type SubgraphOptions, buildSubgraph, formatError, toGraphQLError, verifyIdentity } from '@lifeboat/graphql';
 import { Counter, HealthChecks, Histogram, type Logger, type Registry, createLogger, createMetricsRegistry, observabilityRouter } from '@lifeboat/observability';
 
-export interface ServiceDefinition<S extends OptionSet> {
+export interface ServiceDefinition<S extends OptionSet, P = void> {
   /** Process and event source name, e.g. `backup-executor`. */
   name: string;
   /** Its schema in the metadata database, e.g. `backup_executor`. */
@@ -29,13 +29,18 @@ export interface ServiceDefinition<S extends OptionSet> {
   options: S;
   entities: EntityClass<unknown>[];
   migrations: MigrationObject[];
-  subgraph: Omit<SubgraphOptions, 'instances'>;
+  /** The schema: resolver classes and orphaned types (what the SDL is generated from). */
+  subgraph: Pick<SubgraphOptions, 'resolvers' | 'orphanedTypes'>;
+  /** Builds, once, the parts the resolvers and workers share (locations, repositories, workers). */
+  setup?(ctx: ServiceContext<S>): P;
   /** Resolver instances wired with their dependencies. */
-  resolvers(ctx: ServiceContext<S>): object[];
+  resolvers(ctx: ServiceContext<S>, parts: P): object[];
+  /** `__resolveReference` of the federated entities this subgraph resolves by key. */
+  references?(ctx: ServiceContext<S>, parts: P): SubgraphOptions['referenceResolvers'];
   /** Starts consumers, workers and timers; what it returns is stopped first at shutdown. */
-  start?(ctx: ServiceContext<S>): Promise<Stoppable[]>;
+  start?(ctx: ServiceContext<S>, parts: P): Promise<Stoppable[]>;
   /** Extra readiness checks beyond database and NATS. */
-  readiness?(ctx: ServiceContext<S>): Record<string, () => Promise<void>>;
+  readiness?(ctx: ServiceContext<S>, parts: P): Record<string, () => Promise<void>>;
 }
 
 export type ServiceConfig<S extends OptionSet> = ConfigOf<typeof commonOptions> & ConfigOf<S> & {
@@ -47,6 +52,8 @@ export interface ServiceContext<S extends OptionSet> {
   name: string;
   instance: string;
   config: ServiceConfig<S>;
+  /** The environment the configuration was read from (for settings read by libraries, such as locations). */
+  env: Record<string, string | undefined>;
   logger: Logger;
   orm: MikroORM;
   bus: EventBus;
@@ -65,7 +72,7 @@ export function portVariable(name: string): string {
 }
 
 /** Every option a service reads, with the names it has in the environment (for `.env.example`). */
-export function serviceOptions<S extends OptionSet>(def: Pick<ServiceDefinition<S>, 'name' | 'defaultPort' | 'options'>): OptionSet {
+export function serviceOptions<S extends OptionSet>(def: Pick<ServiceDefinition<S, unknown>, 'name' | 'defaultPort' | 'options'>): OptionSet {
   return {
     ...commonOptions,
     LIFEBOAT_BIND_HOST: hostOption,
@@ -77,7 +84,7 @@ export function serviceOptions<S extends OptionSet>(def: Pick<ServiceDefinition<
 const hostOption = str({ description: 'Address the HTTP servers listen on', default: '127.0.0.1' });
 
 /** Runs a service until SIGINT/SIGTERM; exits the process with a clear message when it cannot start. */
-export async function runServiceMain<S extends OptionSet>(def: ServiceDefinition<S>): Promise<void> {
+export async function runServiceMain<S extends OptionSet, P>(def: ServiceDefinition<S, P>): Promise<void> {
   let running: RunningService;
   try {
     running = await startService(def, process.env);
@@ -102,7 +109,7 @@ export async function runServiceMain<S extends OptionSet>(def: ServiceDefinition
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-export async function startService<S extends OptionSet>(def: ServiceDefinition<S>, env: Record<string, string | undefined>): Promise<RunningService> {
+export async function startService<S extends OptionSet, P>(def: ServiceDefinition<S, P>, env: Record<string, string | undefined>): Promise<RunningService> {
   const all = serviceOptions(def);
   const raw = loadConfig(all, env) as Record<string, unknown>;
   const config = { ...raw, LIFEBOAT_PORT: raw[portVariable(def.name)] } as ServiceConfig<S>;
@@ -122,12 +129,13 @@ export async function startService<S extends OptionSet>(def: ServiceDefinition<S
     EventBus.connect({ servers: config.LIFEBOAT_NATS_URL, source: def.name, namespace: config.LIFEBOAT_NATS_NAMESPACE, logger }),
   );
   const metrics = createMetricsRegistry(def.name);
-  const ctx: ServiceContext<S> = { name: def.name, instance, config, logger, orm, bus, inbox: new MikroOrmInbox(orm), metrics };
+  const ctx: ServiceContext<S> = { name: def.name, instance, config, env, logger, orm, bus, inbox: new MikroOrmInbox(orm), metrics };
 
+  const parts = def.setup ? def.setup(ctx) : (undefined as P);
   const health = new HealthChecks().add('database', () => pingDatabase(orm)).add('nats', () => bus.ping());
-  for (const [name, check] of Object.entries(def.readiness?.(ctx) ?? {})) health.add(name, check);
+  for (const [name, check] of Object.entries(def.readiness?.(ctx, parts) ?? {})) health.add(name, check);
 
-  const schema = await buildSubgraph({ ...def.subgraph, instances: def.resolvers(ctx) });
+  const schema = await buildSubgraph({ ...def.subgraph, instances: def.resolvers(ctx, parts), referenceResolvers: def.references?.(ctx, parts) });
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
     introspection: true,
@@ -163,7 +171,7 @@ export async function startService<S extends OptionSet>(def: ServiceDefinition<S
   const boundPort = typeof address === 'object' && address ? address.port : config.LIFEBOAT_PORT;
   const url = `http://${config.LIFEBOAT_BIND_HOST}:${boundPort}`;
 
-  const stoppables = (await def.start?.(ctx)) ?? [];
+  const stoppables = (await def.start?.(ctx, parts)) ?? [];
   await bus.publish('service.started', { service: def.name, instance, version: process.env.npm_package_version ?? '0.1.0' });
   logger.info({ url }, `${def.name} ready`);
 

@@ -1,9 +1,13 @@
 /** The scheduler: backup schedules and the jobs they start. */
 import type { ServiceDefinition } from '@lifeboat/service-host';
 import { schedulerOptions } from './config';
+import { consumeJobStatus } from './events/job-status.consumer';
 import { migrations } from './migrations';
+import { BackupJob } from './repositories/backup-job.entity';
+import { BackupJobRepository } from './repositories/backup-job.repository';
 import { Schedule } from './repositories/schedule.entity';
 import { ScheduleRepository } from './repositories/schedule.repository';
+import { BackupJobResolver, toJobView } from './resolvers/backup-job.resolver';
 import { ScheduleResolver } from './resolvers/schedule.resolver';
 
 export const scheduler: ServiceDefinition<typeof schedulerOptions> = {
@@ -11,8 +15,17 @@ export const scheduler: ServiceDefinition<typeof schedulerOptions> = {
   schema: 'scheduler',
   defaultPort: 4001,
   options: schedulerOptions,
-  entities: [Schedule],
+  entities: [Schedule, BackupJob],
   migrations,
-  subgraph: { resolvers: [ScheduleResolver] },
-  resolvers: ({ orm }) => [new ScheduleResolver(new ScheduleRepository(orm))],
+  subgraph: { resolvers: [ScheduleResolver, BackupJobResolver] },
+  resolvers: ({ orm, bus }) => [new ScheduleResolver(new ScheduleRepository(orm)), new BackupJobResolver(new BackupJobRepository(orm), bus)],
+  references: ({ orm }) => {
+    const jobs = new BackupJobRepository(orm);
+    const resolve = async (ref: { id: string }) => {
+      const job = await jobs.get(ref.id);
+      return job ? toJobView(job) : null;
+    };
+    return { BackupJob: { __resolveReference: resolve } };
+  },
+  start: async ({ bus, inbox }) => consumeJobStatus(bus, inbox),
 };

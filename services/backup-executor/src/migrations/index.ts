@@ -1,7 +1,9 @@
 /** This service's committed migrations, oldest first (rewritten by scripts/migration.mjs). */
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127120046 } from './Migration20261127120046';
+import { Migration20261127122150 } from './Migration20261127122150';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261127120046', class: Migration20261127120046 },
+  { name: 'Migration20261127122150', class: Migration20261127122150 },
 ];

@@ -60,4 +60,22 @@ export class Backup {
   /** The master key id that wraps this artifact's data key. */
   @Property({ type: 'string', length: 100, nullable: true })
   keyId: string | null = null;
+
+  /** The object key, the same in every location. */
+  @Property({ type: 'string', length: 1000 })
+  key!: string;
+
+  /** The location the artifact was written to first (the others get copies). */
+  @Property({ type: 'string', length: 100 })
+  location!: string;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  startedAt: Date | null = null;
+
+  /** The executor instance running it, and when it last said it was alive (stale ones are failed). */
+  @Property({ type: 'string', length: 200, nullable: true })
+  instance: string | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  heartbeatAt: Date | null = null;
 }

@@ -1,5 +1,5 @@
 /** Database access for Backup records; each call uses its own unit of work. */
-import type { FilterQuery } from '@mikro-orm/core';
+import type { FilterQuery, RequiredEntityData } from '@mikro-orm/core';
 import type { MikroORM } from '@lifeboat/db';
 import type { BackupStatus, BackupType } from '@lifeboat/vocabulary';
 import { Backup } from './backup.entity';
@@ -11,6 +11,8 @@ export interface BackupFilter {
   limit: number;
   offset: number;
 }
+
+export type BackupChanges = Partial<Omit<Backup, 'id' | 'type' | 'createdAt'>>;
 
 export class BackupRepository {
   constructor(private readonly orm: MikroORM) {}
@@ -25,5 +27,29 @@ export class BackupRepository {
 
   async get(id: string): Promise<Backup | null> {
     return this.orm.em.fork().findOne(Backup, { id });
+  }
+
+  async forJob(jobId: string): Promise<Backup[]> {
+    return this.orm.em.fork().find(Backup, { jobId }, { orderBy: { createdAt: 'asc' } });
+  }
+
+  async forJobs(jobIds: string[]): Promise<Backup[]> {
+    return this.orm.em.fork().find(Backup, { jobId: { $in: jobIds } }, { orderBy: { createdAt: 'asc' } });
+  }
+
+  async create(data: RequiredEntityData<Backup>): Promise<Backup> {
+    const em = this.orm.em.fork();
+    const backup = em.create(Backup, data);
+    await em.persistAndFlush(backup);
+    return backup;
+  }
+
+  async update(id: string, changes: BackupChanges): Promise<void> {
+    await this.orm.em.fork().nativeUpdate(Backup, { id }, changes);
+  }
+
+  /** Backups still IN_PROGRESS whose executor has not said it is alive since `before`. */
+  async stale(before: Date): Promise<Backup[]> {
+    return this.orm.em.fork().find(Backup, { status: 'IN_PROGRESS', heartbeatAt: { $lt: before } });
   }
 }

@@ -41,6 +41,14 @@ export class BackupCopy {
   @Property({ type: 'integer' })
   attempts: number & Opt = 0;
 
+  /** When the worker may next try to copy or verify it (backoff after a failure). */
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  nextAttemptAt: Date | null = null;
+
+  /** A worker holding it until then; another may take it after (its holder died). */
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  leaseUntil: Date | null = null;
+
   @Property({ type: 'Date', columnType: 'timestamptz' })
   createdAt: Date & Opt = new Date();
 

@@ -1,0 +1,1 @@
+export { MANIFEST_FORMAT, MANIFEST_SUFFIX, type ArtifactManifest, type ManifestTableCount, manifestKeyOf, isManifestKey, serializeManifest, parseManifest } from './manifest';

@@ -1,0 +1,23 @@
+/** Follows the executors' job events to keep each job's status, times and message current. */
+import type { EntityManager } from '@lifeboat/db';
+import type { EventBus, Inbox, Stoppable } from '@lifeboat/events';
+import { BackupJob } from '../repositories/backup-job.entity';
+
+export async function consumeJobStatus(bus: EventBus, inbox: Inbox<EntityManager>): Promise<Stoppable[]> {
+  return Promise.all([
+    bus.consume('scheduler', 'job.started', inbox, async (event, em) => {
+      const job = await em.findOne(BackupJob, { id: event.data.jobId });
+      if (!job || job.finishedAt) return;
+      job.status = 'RUNNING';
+      job.startedAt = new Date(event.data.startedAt);
+    }),
+    bus.consume('scheduler', 'job.finished', inbox, async (event, em) => {
+      const job = await em.findOne(BackupJob, { id: event.data.jobId });
+      if (!job) return;
+      job.status = event.data.status;
+      job.message = event.data.message;
+      job.finishedAt = new Date(event.data.finishedAt);
+      job.startedAt ??= job.finishedAt;
+    }),
+  ]);
+}

@@ -1,0 +1,66 @@
+/** Starting backups on demand, and the job history. */
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { LifeboatError } from '@lifeboat/errors';
+import type { EventBus } from '@lifeboat/events';
+import type { SubgraphContext } from '@lifeboat/graphql';
+import type { BackupJob } from '../repositories/backup-job.entity';
+import type { BackupJobRepository } from '../repositories/backup-job.repository';
+import { BackupJobView, TriggerBackupInput } from '../schema/backup-job.type';
+
+/** Backup types the executors run today. */
+const RUNNABLE = new Set(['FULL_DATABASE']);
+
+export function toJobView(job: BackupJob): BackupJobView {
+  const durationSeconds = job.startedAt && job.finishedAt ? (job.finishedAt.getTime() - job.startedAt.getTime()) / 1000 : null;
+  return { ...job, durationSeconds };
+}
+
+@Resolver(() => BackupJobView)
+export class BackupJobResolver {
+  constructor(
+    private readonly jobs: BackupJobRepository,
+    private readonly bus: EventBus,
+  ) {}
+
+  @Authorized('OPERATOR')
+  @Mutation(() => BackupJobView, { description: 'Starts a backup job now; its backups appear on the job as they are made' })
+  async triggerBackup(@Arg('input', () => TriggerBackupInput) input: TriggerBackupInput, @Ctx() ctx: SubgraphContext): Promise<BackupJobView> {
+    if (!RUNNABLE.has(input.type)) throw new LifeboatError('BAD_USER_INPUT', `type: ${input.type} backups cannot be triggered yet`);
+    if (input.runAt) throw new LifeboatError('BAD_USER_INPUT', 'runAt: scheduling a one-off backup for later is not available yet');
+    if (input.tenantIds?.length || input.allTenants) throw new LifeboatError('BAD_USER_INPUT', `tenantIds: a ${input.type} backup is not per tenant`);
+    const job = await this.jobs.create({
+      type: input.type,
+      tenantIds: null,
+      requestedBy: ctx.identity.email,
+      scheduleId: null,
+      runAt: null,
+      status: 'QUEUED',
+      queuedAt: new Date(),
+    });
+    try {
+      await this.bus.enqueueJob('backup', { jobId: job.id, type: job.type, tenantIds: null, requestedBy: job.requestedBy, scheduleId: null }, job.id);
+    } catch (err) {
+      await this.jobs.remove(job.id);
+      throw new LifeboatError('DEPENDENCY_UNAVAILABLE', 'the job queue did not accept the job; nothing was started', { cause: err });
+    }
+    return toJobView(job);
+  }
+
+  @Authorized()
+  @Query(() => BackupJobView, { nullable: true })
+  async backupJob(@Arg('id', () => ID) id: string): Promise<BackupJobView | null> {
+    const job = await this.jobs.get(id);
+    return job ? toJobView(job) : null;
+  }
+
+  @Authorized()
+  @Query(() => [BackupJobView], { description: 'Jobs, newest first' })
+  async backupJobs(
+    @Arg('limit', () => Int, { defaultValue: 50 }) limit: number,
+    @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,
+  ): Promise<BackupJobView[]> {
+    if (limit < 1 || limit > 500) throw new LifeboatError('BAD_USER_INPUT', 'limit must be between 1 and 500');
+    if (offset < 0) throw new LifeboatError('BAD_USER_INPUT', 'offset must not be negative');
+    return (await this.jobs.list(limit, offset)).map(toJobView);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The replicator's inputs: a new backup (record it and a copy per location, for the worker) and
+ * a copy found corrupt or missing (queue it to be copied again from a good copy: the repair).
+ */
+import type { EntityManager } from '@lifeboat/db';
+import type { EventBus, Inbox, Stoppable } from '@lifeboat/events';
+import { BackupCopy } from '../repositories/backup-copy.entity';
+import type { ReplicationRepository } from '../repositories/replication.repository';
+
+export async function consumeReplication(bus: EventBus, inbox: Inbox<EntityManager>, repo: ReplicationRepository, locations: string[]): Promise<Stoppable[]> {
+  return Promise.all([
+    bus.consume('storage-replicator', 'backup.created', inbox, async (event, em) => {
+      const d = event.data;
+      await repo.register(em, { backupId: d.backupId, key: d.path, checksum: d.checksum, sizeBytes: d.sizeBytes, sourceLocation: d.location }, locations);
+    }),
+    bus.consume('storage-replicator', 'backup.copy_corrupt', inbox, async (event, em) => {
+      const copy = await em.findOne(BackupCopy, { backupId: event.data.backupId, location: event.data.location });
+      if (!copy || copy.status === 'PENDING' || copy.status === 'UPLOADING') return;
+      copy.status = 'PENDING';
+      copy.nextAttemptAt = new Date();
+      copy.lastError = `${event.data.code}: ${event.data.message} (repairing from a good copy)`;
+    }),
+  ]);
+}

@@ -1,0 +1,59 @@
+/**
+ * Verification on demand: reads every location's copy of a backup back, in parallel, and
+ * compares its SHA-256 with the recorded one. A copy that differs is CORRUPT, one that is gone is
+ * MISSING, and either is announced (`backup.copy_corrupt`) so that it gets repaired; a location
+ * that cannot be reached keeps its status and says why. All copies matching re-verifies the backup.
+ */
+import type { EventBus } from '@lifeboat/events';
+import { LifeboatError, errorCodeOf, isLifeboatError, messageOf } from '@lifeboat/errors';
+import type { Storage } from '@lifeboat/storage';
+import { sha256Of } from '../domain/checksum';
+import type { ReplicationRepository } from '../repositories/replication.repository';
+import type { ReplicationWorker } from './replication.worker';
+
+export class BackupVerifier {
+  constructor(
+    private readonly repo: ReplicationRepository,
+    private readonly locations: Storage[],
+    private readonly bus: EventBus,
+    private readonly worker: ReplicationWorker,
+  ) {}
+
+  async verify(backupId: string): Promise<void> {
+    const replication = await this.repo.replication(backupId);
+    if (!replication) {
+      throw new LifeboatError('NOT_FOUND', `the storage-replicator has no record of backup ${backupId}`, {
+        hint: 'if the metadata database was lost, run `lifeboat catalog rebuild --location <name>` first',
+      });
+    }
+    const now = new Date();
+    const bad: { location: string; code: string; message: string }[] = [];
+    await Promise.all(
+      this.locations.map(async (location) => {
+        const copy = await this.repo.ensureCopy(backupId, location.name, replication.key);
+        try {
+          const info = await location.stat(replication.key);
+          if (!info) {
+            const message = `${location.name} does not hold ${replication.key}`;
+            await this.repo.updateCopy(copy.id, { status: 'MISSING', lastError: `OBJECT_NOT_FOUND: ${message}`, checksum: null, sizeBytes: null });
+            bad.push({ location: location.name, code: 'OBJECT_NOT_FOUND', message });
+            return;
+          }
+          const seen = await sha256Of(await location.load(replication.key));
+          if (seen.checksum === replication.checksum && seen.sizeBytes === replication.sizeBytes) {
+            await this.repo.updateCopy(copy.id, { status: 'VERIFIED', checksum: seen.checksum, sizeBytes: seen.sizeBytes, verifiedAt: now, lastError: null });
+          } else {
+            const message = `${location.name} holds ${seen.sizeBytes} bytes with SHA-256 ${seen.checksum}, expected ${replication.sizeBytes} bytes with ${replication.checksum}`;
+            await this.repo.updateCopy(copy.id, { status: 'CORRUPT', checksum: seen.checksum, sizeBytes: seen.sizeBytes, lastError: `CHECKSUM_MISMATCH: ${message}` });
+            bad.push({ location: location.name, code: 'CHECKSUM_MISMATCH', message });
+          }
+        } catch (err) {
+          if (isLifeboatError(err) && !err.retryable && err.code !== 'OBJECT_NOT_FOUND') throw err;
+          await this.repo.updateCopy(copy.id, { lastError: `${errorCodeOf(err)}: ${messageOf(err)}` });
+        }
+      }),
+    );
+    for (const b of bad) await this.bus.publish('backup.copy_corrupt', { backupId, ...b });
+    if (await this.repo.markVerifiedIfComplete(backupId, this.locations.map((l) => l.name), now)) this.worker.poke();
+  }
+}

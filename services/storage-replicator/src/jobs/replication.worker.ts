@@ -1,0 +1,168 @@
+/**
+ * Copies every backup to every location and verifies every copy. Work lives in the database
+ * (one row per copy), so it survives restarts, and is claimed with a lease so that each copy is
+ * handled by one worker among all replicas. A location that is down is retried with growing
+ * delays until it is back, without holding up the other locations. When every copy of a backup
+ * matches its checksum, `backup.verified` is published (and published again after a restart if
+ * the process died between the two).
+ */
+import { Readable } from 'node:stream';
+import { errorCodeOf, isLifeboatError, messageOf } from '@lifeboat/errors';
+import type { EventBus, Stoppable } from '@lifeboat/events';
+import { manifestKeyOf } from '@lifeboat/manifest';
+import type { Logger } from '@lifeboat/observability';
+import type { Storage } from '@lifeboat/storage';
+import { retryDelayMs } from '../domain/backoff';
+import { sha256Of } from '../domain/checksum';
+import type { BackupCopy } from '../repositories/backup-copy.entity';
+import type { Replication } from '../repositories/replication.entity';
+import type { ReplicationRepository } from '../repositories/replication.repository';
+
+const LEASE_MS = 120_000;
+
+export interface ReplicationWorkerOptions {
+  concurrency: number;
+  maxBackoffMs: number;
+  pollMs?: number;
+}
+
+export class ReplicationWorker {
+  readonly #locations: Map<string, Storage>;
+  #inFlight = 0;
+  #timer?: NodeJS.Timeout;
+  #running?: Promise<void>;
+  #again = false;
+  #stopped = false;
+  readonly #active = new Set<Promise<void>>();
+
+  constructor(
+    private readonly repo: ReplicationRepository,
+    locations: Storage[],
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+    private readonly options: ReplicationWorkerOptions,
+  ) {
+    this.#locations = new Map(locations.map((l) => [l.name, l]));
+  }
+
+  get locationNames(): string[] {
+    return [...this.#locations.keys()];
+  }
+
+  start(): Stoppable {
+    this.#timer = setInterval(() => this.poke(), this.options.pollMs ?? 1000);
+    this.poke();
+    return {
+      stop: async () => {
+        this.#stopped = true;
+        clearInterval(this.#timer);
+        await this.#running;
+        await Promise.allSettled([...this.#active]);
+      },
+    };
+  }
+
+  /** Looks for due work now (called after new work was recorded). */
+  poke(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#tick()
+      .catch((err) => this.logger.warn({ err: messageOf(err) }, 'replication sweep failed'))
+      .finally(() => {
+        this.#running = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.poke();
+        }
+      });
+  }
+
+  async #tick(): Promise<void> {
+    for (const r of await this.repo.unannounced()) await this.#announce(r);
+    const claimed = await this.repo.claim(this.options.concurrency - this.#inFlight, LEASE_MS);
+    for (const copy of claimed) {
+      this.#inFlight++;
+      const work = this.#process(copy).finally(() => {
+        this.#inFlight--;
+        this.#active.delete(work);
+        this.poke();
+      });
+      this.#active.add(work);
+    }
+  }
+
+  async #process(copy: BackupCopy): Promise<void> {
+    const replication = await this.repo.replication(copy.backupId);
+    const target = this.#locations.get(copy.location);
+    if (!replication || !target) {
+      // A location no longer configured, or a copy without its backup: nothing to do, ever.
+      await this.repo.updateCopy(copy.id, { nextAttemptAt: null, leaseUntil: null, lastError: `INTERNAL: location ${copy.location} is not configured` });
+      return;
+    }
+    const lease = setInterval(() => void this.repo.extendLease(copy.id, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+    try {
+      if (copy.status !== 'STORED') {
+        await this.repo.updateCopy(copy.id, { status: 'UPLOADING' });
+        const source = await this.#sourceFor(replication, copy.location);
+        // The artifact first, the manifest last, as the executor wrote them.
+        await target.save(replication.key, () => source.load(replication.key), { contentLength: replication.sizeBytes });
+        const manifest = await readWhole(source.load(manifestKeyOf(replication.key)));
+        await target.save(manifestKeyOf(replication.key), Readable.from([manifest]));
+        await this.repo.updateCopy(copy.id, { status: 'STORED' });
+      }
+      const seen = await sha256Of(await target.load(replication.key));
+      const now = new Date();
+      if (seen.checksum === replication.checksum && seen.sizeBytes === replication.sizeBytes) {
+        await this.repo.updateCopy(copy.id, { status: 'VERIFIED', checksum: seen.checksum, sizeBytes: seen.sizeBytes, verifiedAt: now, lastError: null, leaseUntil: null, nextAttemptAt: null });
+        if (await this.repo.markVerifiedIfComplete(copy.backupId, this.locationNames, now)) await this.#announce({ ...replication, verifiedAt: now });
+      } else {
+        const message = `CHECKSUM_MISMATCH: ${copy.location} holds ${seen.sizeBytes} bytes with SHA-256 ${seen.checksum}, expected ${replication.sizeBytes} bytes with ${replication.checksum}`;
+        await this.repo.updateCopy(copy.id, { status: 'CORRUPT', checksum: seen.checksum, sizeBytes: seen.sizeBytes, lastError: message, leaseUntil: null, nextAttemptAt: null });
+        await this.bus.publish('backup.copy_corrupt', { backupId: copy.backupId, location: copy.location, code: 'CHECKSUM_MISMATCH', message });
+      }
+    } catch (err) {
+      const attempts = copy.attempts + 1;
+      const retryable = !isLifeboatError(err) || err.retryable;
+      const delay = retryDelayMs(attempts, this.options.maxBackoffMs);
+      this.logger.warn({ backupId: copy.backupId, location: copy.location, attempts, code: errorCodeOf(err), err: messageOf(err), retryInMs: delay }, 'copy failed; will retry');
+      await this.repo.updateCopy(copy.id, {
+        status: copy.status === 'STORED' ? 'STORED' : 'PENDING',
+        attempts,
+        lastError: `${errorCodeOf(err)}: ${messageOf(err)}`,
+        leaseUntil: null,
+        // Permanent failures are retried too, slowly: an operator may fix a bucket or a key.
+        nextAttemptAt: new Date(Date.now() + (retryable ? delay : this.options.maxBackoffMs)),
+      });
+    } finally {
+      clearInterval(lease);
+    }
+  }
+
+  /** Where to copy from: the location written first, unless it no longer holds a good copy. */
+  async #sourceFor(replication: Replication, exclude: string): Promise<Storage> {
+    const copies = await this.repo.copies(replication.backupId);
+    const good = copies.filter((c) => c.location !== exclude && c.status === 'VERIFIED').map((c) => c.location);
+    const name = good.includes(replication.sourceLocation) || good.length === 0 ? replication.sourceLocation : good[0];
+    return this.#locations.get(name) ?? this.#locations.get(replication.sourceLocation)!;
+  }
+
+  async #announce(r: Pick<Replication, 'backupId' | 'checksum' | 'verifiedAt'>): Promise<void> {
+    const verifiedAt = r.verifiedAt!;
+    await this.bus.publish(
+      'backup.verified',
+      { backupId: r.backupId, checksum: r.checksum, locations: this.locationNames, verifiedAt: verifiedAt.toISOString() },
+      { id: `${r.backupId}:verified:${verifiedAt.getTime()}` },
+    );
+    await this.repo.markAnnounced(r.backupId, verifiedAt);
+  }
+}
+
+/** A small object (a manifest) read whole. */
+async function readWhole(loading: Promise<Readable>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await loading) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
