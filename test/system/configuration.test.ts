@@ -37,3 +37,9 @@ test('the gateway without its JWT secret exits naming LIFEBOAT_JWT_SECRET', () =
   assert.equal(r.status, 1);
   assert.match(r.stderr, /LIFEBOAT_JWT_SECRET: is required/);
 });
+
+test('the backup-executor without a master key refuses to start, naming LIFEBOAT_MASTER_KEYS', () => {
+  const r = start('services/backup-executor/dist/src/main.js', { LIFEBOAT_INTERNAL_SECRET: 'x'.repeat(40) });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /LIFEBOAT_MASTER_KEYS: is required/);
+});

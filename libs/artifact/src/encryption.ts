@@ -14,9 +14,9 @@ import { LifeboatError, type SafeDetails } from '@lifeboat/errors';
 import { MASTER_KEYS_VARIABLE, keyCheckOf, masterKeyOf, type Keyring } from './keyring';
 
 export const FORMAT_VERSION = 1;
-export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+const DEFAULT_CHUNK_SIZE = 1024 * 1024;
 /** The largest chunk a reader accepts: it bounds the reader's memory whatever a header claims. */
-export const MAX_CHUNK_SIZE = 64 * 1024 * 1024;
+const MAX_CHUNK_SIZE = 64 * 1024 * 1024;
 
 const MAGIC = Buffer.from('LIFEBOAT', 'ascii');
 const CIPHER = 'aes-256-gcm';
@@ -209,14 +209,18 @@ class EncryptStream extends Transform {
   readonly #header: Buffer;
   readonly #headerHash: Buffer;
   #headerSent = false;
-  /** The plaintext of the chunk being filled, by reference: one chunk at most. */
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
+  /**
+   * The chunk being filled. Input is copied, not held by reference, so that a writer reusing its
+   * buffer after the write completes cannot change what gets encrypted.
+   */
+  readonly #plain: Buffer;
+  #filled = 0;
   #index = 0;
 
   constructor(keyring: Keyring, chunkSize: number) {
     super();
     this.#chunkSize = chunkSize;
+    this.#plain = Buffer.allocUnsafe(chunkSize);
     this.#dataKey = randomBytes(DATA_KEY_BYTES);
     this.#noncePrefix = randomBytes(NONCE_PREFIX_BYTES);
     this.#header = encodeHeader(keyring, chunkSize, this.#dataKey, this.#noncePrefix);
@@ -227,14 +231,14 @@ class EncryptStream extends Transform {
     try {
       this.#sendHeader();
       for (let at = 0; at < chunk.length; ) {
-        const n = Math.min(chunk.length - at, this.#chunkSize - this.#pendingBytes);
-        this.#pending.push(chunk.subarray(at, at + n));
-        this.#pendingBytes += n;
+        const n = Math.min(chunk.length - at, this.#chunkSize - this.#filled);
+        chunk.copy(this.#plain, this.#filled, at, at + n);
+        this.#filled += n;
         at += n;
         // A full chunk is never the final one: the final chunk is always shorter than chunkSize
         // (empty when the plaintext fills whole chunks), so readers can tell a cut at a chunk
         // boundary from the end.
-        if (this.#pendingBytes === this.#chunkSize) this.#seal(MORE);
+        if (this.#filled === this.#chunkSize) this.#seal(MORE);
       }
       done();
     } catch (err) {
@@ -272,13 +276,12 @@ class EncryptStream extends Transform {
     cipher.setAAD(chunkAad(this.#headerHash, this.#index, marker));
     const frame = Buffer.alloc(FRAME_BYTES);
     frame[0] = marker;
-    frame.writeUInt32BE(this.#pendingBytes, 1);
+    frame.writeUInt32BE(this.#filled, 1);
     this.push(frame);
-    for (const piece of this.#pending) this.push(cipher.update(piece));
+    this.push(cipher.update(this.#plain.subarray(0, this.#filled)));
     cipher.final();
     this.push(cipher.getAuthTag());
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    this.#filled = 0;
     this.#index++;
   }
 }
@@ -378,8 +381,6 @@ class DecryptStream extends Transform {
       case 'tag':
         this.#finishChunk(this.#field);
         return;
-      default:
-        throw new LifeboatError('INTERNAL', `decryptor gathered a field in state ${this.#state}`);
     }
   }
 

@@ -20,7 +20,10 @@ export interface BlockRequest {
 
 export interface MemberReply {
   id: number;
+  /** The member is `length` bytes of this buffer from `offset`. */
   member: ArrayBuffer;
+  offset: number;
+  length: number;
   /** The request's block, handed back so the pool can refill it. */
   block: ArrayBuffer;
 }
@@ -30,9 +33,9 @@ if (port === null) throw new Error('gzip-worker runs as a worker thread of the p
 const { level } = workerData as GzipWorkerData;
 
 port.on('message', ({ id, block, length }: BlockRequest) => {
-  const out = gzipSync(new Uint8Array(block, 0, length), { level, chunkSize: 256 * 1024 });
-  const owned = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength;
-  const member = (owned ? out.buffer : out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength)) as ArrayBuffer;
-  const reply: MemberReply = { id, member, block };
-  port.postMessage(reply, [member, block]);
+  // An output buffer larger than any member (zlib's deflate bound is below length + 1/8 + 1 KiB)
+  // makes zlib write one buffer, which is transferred whole: the worker keeps no garbage.
+  const out = gzipSync(new Uint8Array(block, 0, length), { level, chunkSize: length + (length >> 3) + 1024 });
+  const reply: MemberReply = { id, member: out.buffer as ArrayBuffer, offset: out.byteOffset, length: out.byteLength, block };
+  port.postMessage(reply, [reply.member, block]);
 });

