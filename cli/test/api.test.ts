@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startFakeGateway, type FakeGateway, type RecordedRequest } from './fake-gateway';
 import { runCli } from './run-cli';
 
@@ -246,12 +246,4 @@ test('login without --password-stdin when stdin is not a terminal: exit 2', asyn
   const sut = await cli(['login', '--email', 'ops@example.com'], {});
   assert.equal(sut.code, 2);
   assert.match(sut.stderr, /--password-stdin/);
-});
-
-const catalogCommand = resolve(__dirname, '../../../services/backup-executor/dist/src/commands/catalog-rebuild.js');
-
-test('catalog rebuild without the service command: INTERNAL naming its path', { skip: existsSync(catalogCommand) && 'the service command exists' }, async () => {
-  const sut = await runCli(['catalog', 'rebuild', '--location', 'local']);
-  assert.equal(sut.code, 1);
-  assert.ok(sut.stderr.startsWith(`lifeboat: INTERNAL: the backup-executor's catalog rebuild command is missing: ${catalogCommand}`), sut.stderr);
 });

@@ -1,8 +1,9 @@
 /**
  * `lifeboat catalog rebuild`: break glass for a lost metadata database. The Backup records belong
- * to the backup-executor service, so the service's own offline command rebuilds them from the
- * manifests in a storage location; this runs it as a child process (never importing service
- * code, as the layering requires), passing the environment, output and exit code through.
+ * to the backup-executor and the copies to the storage-replicator, so each service's own offline
+ * command rebuilds its part from the manifests in a storage location; this runs them in turn as
+ * child processes (never importing service code, as the layering requires), passing the
+ * environment and output through, and stops at the first that fails.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,17 +13,20 @@ import { UsageError, parseOptions, type Command } from '../command';
 
 /** From cli/dist/src/commands to the repository root. */
 const REPOSITORY_ROOT = resolve(__dirname, '..', '..', '..', '..');
-const SERVICE_COMMAND = 'services/backup-executor/dist/src/commands/catalog-rebuild.js';
+const SERVICE_COMMANDS = ['services/backup-executor/dist/src/commands/catalog-rebuild.js', 'services/storage-replicator/dist/src/commands/catalog-rebuild.js'];
 
 export const catalogRebuild: Command = {
   name: 'catalog rebuild',
   summary: "Recreate the backup records from a location's manifests (break glass: needs no running service)",
   help: `Usage: lifeboat catalog rebuild --location NAME [--json]
 
-Recreates the Backup records from the manifests stored in a location, after the metadata database
-was lost. Runs the backup-executor's offline command (${SERVICE_COMMAND})
-with this environment, which must hold what that service reads (metadata database, locations).
-Its output and exit code are this command's.
+Recreates the Backup records and their copies from the manifests stored in a location, after the
+metadata database was lost. Runs the offline commands of the backup-executor and then of the
+storage-replicator:
+  ${SERVICE_COMMANDS.join('\n  ')}
+with this environment, which must hold what they read (metadata database, locations). Their output
+is this command's; the first failure ends it with its exit code. Once the services run again, the
+replicator verifies every copy it recorded.
 
 Options:
   --location NAME   the storage location to read the manifests from
@@ -31,21 +35,25 @@ Options:
   async run(args, context) {
     const { values } = parseOptions(args, { options: { location: { type: 'string' }, json: { type: 'boolean' } } });
     if (!values.location) throw new UsageError('--location is required');
-    const script = resolve(REPOSITORY_ROOT, SERVICE_COMMAND);
-    if (!existsSync(script)) {
-      throw new LifeboatError('INTERNAL', `the backup-executor's catalog rebuild command is missing: ${script}`, {
-        hint: 'build the repository (npm run build); if the file is still missing, this version of Lifeboat has no catalog rebuild',
-      });
+    for (const command of SERVICE_COMMANDS) {
+      const code = await runServiceCommand(resolve(REPOSITORY_ROOT, command), ['--location', values.location, ...(values.json ? ['--json'] : [])], context.env);
+      if (code !== 0) return code;
     }
-    const child = spawn(process.execPath, [script, '--location', values.location, ...(values.json ? ['--json'] : [])], {
-      env: context.env,
-      stdio: ['inherit', 'inherit', 'inherit'],
-    });
-    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done, fail) => {
-      child.once('error', fail);
-      child.once('close', (exitCode, exitSignal) => done({ code: exitCode, signal: exitSignal }));
-    });
-    if (signal !== null) throw new LifeboatError('INTERNAL', `the catalog rebuild command was stopped by ${signal}`);
-    return code ?? 1;
+    return 0;
   },
 };
+
+async function runServiceCommand(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (!existsSync(script)) {
+    throw new LifeboatError('INTERNAL', `a catalog rebuild command is missing: ${script}`, {
+      hint: 'build the repository (npm run build); if the file is still missing, this version of Lifeboat has no catalog rebuild',
+    });
+  }
+  const child = spawn(process.execPath, [script, ...args], { env, stdio: ['inherit', 'inherit', 'inherit'] });
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (exitCode, exitSignal) => done({ code: exitCode, signal: exitSignal }));
+  });
+  if (signal !== null) throw new LifeboatError('INTERNAL', `the catalog rebuild command was stopped by ${signal}`);
+  return code ?? 1;
+}

@@ -8,3 +8,4 @@ export {
   serviceOptions,
   portVariable,
 } from './service';
+export { runOfflineCommand, type OfflineCommand, type OfflineCommandContext } from './offline-command';

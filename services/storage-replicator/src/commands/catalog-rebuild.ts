@@ -1,0 +1,57 @@
+/**
+ * Break glass: recreates the replicator's knowledge of backups (what each copy must match, and
+ * which location holds one) from the manifests in one storage location, after the metadata
+ * database was lost. Every location is looked at: a copy found there is recorded STORED, to be
+ * verified by the running replicator; one not found is PENDING, to be copied. Idempotent.
+ *   node services/storage-replicator/dist/src/commands/catalog-rebuild.js --location r2 [--json]
+ */
+import { LifeboatError, errorCodeOf, messageOf } from '@lifeboat/errors';
+import { scanManifests } from '@lifeboat/manifest';
+import { runOfflineCommand } from '@lifeboat/service-host';
+import { loadLocations, openStorage } from '@lifeboat/storage';
+import { BackupCopy } from '../repositories/backup-copy.entity';
+import { Replication } from '../repositories/replication.entity';
+import { storageReplicator } from '../service';
+
+void runOfflineCommand(storageReplicator, {
+  usage: 'Usage: catalog-rebuild --location NAME [--json]',
+  options: { location: { type: 'string' } },
+  async run({ orm, env, values, say, json }) {
+    const name = values.location;
+    if (typeof name !== 'string') throw new LifeboatError('BAD_USER_INPUT', '--location is required');
+    const configs = loadLocations(env);
+    if (!configs.some((l) => l.name === name)) throw new LifeboatError('BAD_USER_INPUT', `no location named ${name} is configured (LIFEBOAT_LOCATIONS)`);
+    const locations = configs.map(openStorage);
+    const source = locations.find((l) => l.name === name)!;
+    const result = { location: name, created: [] as string[], present: [] as string[], problems: [] as { key: string; problem: string }[] };
+    for await (const scanned of scanManifests(source)) {
+      if (!scanned.manifest) {
+        result.problems.push({ key: scanned.key, problem: scanned.problem });
+        continue;
+      }
+      const m = scanned.manifest;
+      const em = orm.em.fork();
+      if (await em.findOne(Replication, { backupId: m.backupId })) {
+        result.present.push(m.backupId);
+        continue;
+      }
+      em.persist(em.create(Replication, { backupId: m.backupId, key: m.key, checksum: m.checksum, sizeBytes: m.sizeBytes, sourceLocation: name }));
+      for (const location of locations) {
+        let held: boolean;
+        let lastError: string | null = null;
+        try {
+          held = (await location.stat(m.key)) !== undefined;
+        } catch (err) {
+          held = false;
+          lastError = `${errorCodeOf(err)}: ${messageOf(err)}`;
+        }
+        em.persist(em.create(BackupCopy, { backupId: m.backupId, location: location.name, path: m.key, status: held ? 'STORED' : 'PENDING', nextAttemptAt: new Date(), lastError }));
+      }
+      await em.flush();
+      result.created.push(m.backupId);
+    }
+    say(`${name}: ${result.created.length} backups to verify and replicate, ${result.present.length} already known, ${result.problems.length} manifests skipped`);
+    if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  },
+});
