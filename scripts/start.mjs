@@ -72,7 +72,27 @@ env.LIFEBOAT_HOME ??= root;
 // The AWS SDK warns about Node 20 once per process; the pinned SDK supports it (STACK.md).
 env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// 4. The processes.
+// 4. The protected database: the demo application, created and seeded the first time, unless
+//    another one is configured.
+if (!env.LIFEBOAT_SOURCE_DATABASE_URL) {
+  const demoUrl = 'postgres://postgres@127.0.0.1:5432/lifeboat_demo';
+  const demo = await import('../infra/demo-app/dist/src/index.js');
+  const pg = (await import('pg')).default;
+  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  const { rowCount } = await admin.query("select 1 from pg_database where datname = 'lifeboat_demo'");
+  if (rowCount === 0) await admin.query('create database lifeboat_demo');
+  await admin.end();
+  await demo.applySchema(demoUrl);
+  const stats = await demo.demoStats(demoUrl);
+  if (stats.tenants.total === 0) {
+    console.log('lifeboat: seeding the demo database lifeboat_demo (20 tenants)');
+    await demo.seedDemo(demoUrl, { tenants: 20, scale: 1 });
+  }
+  env.LIFEBOAT_SOURCE_DATABASE_URL = demoUrl;
+}
+
+// 5. The processes.
 const { Supervisor } = await import('../libs/supervisor/dist/src/index.js');
 const specs = [];
 for (const [name, port] of [
@@ -101,7 +121,7 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 supervisor.start();
 
-// 5. Wait for the gateway, then say how to use it.
+// 6. Wait for the gateway, then say how to use it.
 const port = env.LIFEBOAT_GATEWAY_PORT ?? '4000';
 const started = Date.now();
 for (;;) {
@@ -117,6 +137,7 @@ console.log(`
 lifeboat: ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   GraphQL (HTTP and graphql-ws): http://127.0.0.1:${port}/graphql
   health:                        http://127.0.0.1:${port}/health/ready
+  protected database:            ${env.LIFEBOAT_SOURCE_DATABASE_URL}
   admin: ${env.LIFEBOAT_ADMIN_EMAIL} / ${env.LIFEBOAT_ADMIN_PASSWORD}${freshCredentials ? '   (generated now; kept in var/lifeboat.env)' : '   (from var/lifeboat.env)'}
   Ctrl-C stops everything.
 `);

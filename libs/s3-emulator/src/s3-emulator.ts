@@ -1,5 +1,6 @@
 /**
- * An S3-compatible server on loopback (s3rver) that plays Cloudflare R2 and Backblaze B2 in tests.
+ * An S3-compatible server on loopback (s3rver) that plays Cloudflare R2 and Backblaze B2 in tests
+ * and in `npm start` (until real endpoints are configured).
  * s3rver stores each object as `<directory>/<bucket>/<key>._S3rver_object`, the exact bytes
  * received, and keeps multipart uploads in progress under `<directory>/<bucket>/._S3rver_uploads/`.
  *
@@ -19,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import S3rver from 's3rver';
-import { freePort } from './ports';
+import net from 'node:net';
 
 export interface S3TestServer {
   /** `http://127.0.0.1:<port>` */
@@ -45,7 +46,7 @@ export interface S3TestServerOptions {
 }
 
 export async function startS3Server(options: S3TestServerOptions = {}): Promise<S3TestServer> {
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await anyFreePort());
   const ownsDirectory = options.directory === undefined;
   const directory = options.directory ?? (await mkdtemp(path.join(os.tmpdir(), 'lifeboat-s3rver-')));
   const buckets = options.buckets ?? ['securesyntax'];
@@ -164,4 +165,15 @@ async function* firstByte(stream: Readable): AsyncGenerator<Buffer> {
     yield chunk.subarray(0, 1);
     return;
   }
+}
+
+function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
