@@ -6,6 +6,6 @@ import { EVENT_CATALOG, JOB_CATALOG } from './index';
 
 test('docs/events.md documents every event type and job kind of the catalog', () => {
   const doc = readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'events.md'), 'utf8');
-  for (const type of Object.keys(EVENT_CATALOG)) assert.match(doc, new RegExp('`' + type.replace('.', '\\.') + '`'), `${type} missing`);
-  for (const kind of Object.keys(JOB_CATALOG)) assert.match(doc, new RegExp('`jobs\\.' + kind + '`'), `jobs.${kind} missing`);
+  const missing = [...Object.keys(EVENT_CATALOG), ...Object.keys(JOB_CATALOG).map((k) => `jobs.${k}`)].filter((s) => !doc.includes(`\`${s}\``));
+  assert.deepEqual(missing, [], 'subjects missing from docs/events.md');
 });
