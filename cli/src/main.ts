@@ -11,10 +11,11 @@ import { catalogRebuild } from './commands/catalog.command';
 import { decrypt } from './commands/decrypt.command';
 import { inspect } from './commands/inspect.command';
 import { login } from './commands/login.command';
+import { restore } from './commands/restore.command';
 import { version } from './commands/version.command';
 import { EXIT_USAGE, reportFailure } from './failure';
 
-const COMMANDS: readonly Command[] = [login, backupFull, backupVerify, backupsList, decrypt, inspect, catalogRebuild, version];
+const COMMANDS: readonly Command[] = [login, backupFull, backupVerify, backupsList, restore, decrypt, inspect, catalogRebuild, version];
 
 function listing(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -4,11 +4,11 @@
  */
 import { formatBytes } from './output';
 
-/** One `backupProgress` message, as the subscription delivers it. */
+/** One progress message (`backupProgress`, or `restoreProgress` without `bytesOut`). */
 export interface Progress {
   phase: string;
   bytesIn: number;
-  bytesOut: number;
+  bytesOut?: number;
   percent?: number | null;
   message?: string | null;
 }
@@ -25,7 +25,8 @@ export function renderProgress(progress: Progress, bytesPerSecond: number | unde
     const filled = Math.round((percent / 100) * BAR_WIDTH);
     parts.push(`[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${percent.toFixed(0).padStart(3)}%`);
   }
-  parts.push(progress.phase, `read ${formatBytes(progress.bytesIn)}`, `written ${formatBytes(progress.bytesOut)}`);
+  parts.push(progress.phase, `read ${formatBytes(progress.bytesIn)}`);
+  if (progress.bytesOut !== undefined) parts.push(`written ${formatBytes(progress.bytesOut)}`);
   if (bytesPerSecond !== undefined) parts.push(`${formatBytes(bytesPerSecond)}/s`);
   if (progress.message) parts.push(progress.message);
   return parts.join('  ');

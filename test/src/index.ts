@@ -1,2 +1,3 @@
 export { startSystem, SERVICE_NAMES, ROOT, type System, type ServiceName, type GraphQLResult, type SystemOptions } from './system';
 export * from './backups';
+export * from './restores';

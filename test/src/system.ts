@@ -42,6 +42,8 @@ export interface System {
   source: TempDatabase;
   /** The fs location's root directory. */
   localDir: string;
+  /** Where restores spool their dumps. */
+  spoolDir: string;
   /** The servers playing R2 and B2. */
   r2: S3TestServer;
   b2: S3TestServer;
@@ -63,7 +65,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const admin = { email: 'admin@example.com', password: `pw-${randomBytes(9).toString('base64url')}` };
   const source = await createTempDatabase('source');
   await seedDemo(source.url, { tenants: options.tenants ?? 5, scale: 1 });
-  const localDir = await mkdtemp(join(tmpdir(), 'lifeboat-local-'));
+  const workDir = await mkdtemp(join(tmpdir(), 'lifeboat-system-'));
+  const localDir = join(workDir, 'local');
+  const spoolDir = join(workDir, 'spool');
   const [r2, b2] = await Promise.all([startS3Server(), startS3Server()]);
   const env: Record<string, string> = {
     LIFEBOAT_DATABASE_URL: db.url,
@@ -78,6 +82,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     LIFEBOAT_SOURCE_DATABASE_URL: source.url,
     LIFEBOAT_MASTER_KEYS: generateMasterKey('test-key-1'),
     LIFEBOAT_LOCATION_LOCAL_PATH: localDir,
+    LIFEBOAT_RESTORE_SPOOL_DIR: spoolDir,
     LIFEBOAT_LOCATION_R2_ENDPOINT: r2.endpoint,
     LIFEBOAT_LOCATION_B2_ENDPOINT: b2.endpoint,
     LIFEBOAT_REPLICATION_MAX_BACKOFF_SECONDS: '2',
@@ -121,6 +126,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     admin,
     source,
     localDir,
+    spoolDir,
     r2,
     b2,
     logs: () => lines.join('\n'),
@@ -135,7 +141,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     },
     async stop() {
       await supervisor.stop();
-      await Promise.all([db.drop(), source.drop(), deleteNamespace(namespace), r2.destroy(), b2.destroy(), rm(localDir, { recursive: true, force: true })]);
+      await Promise.all([db.drop(), source.drop(), deleteNamespace(namespace), r2.destroy(), b2.destroy(), rm(workDir, { recursive: true, force: true })]);
     },
   };
   try {

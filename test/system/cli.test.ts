@@ -90,16 +90,18 @@ test('catalog rebuild recreates the records from the R2 manifests in an empty me
   try {
     const r = await lifeboat(['catalog', 'rebuild', '--location', 'r2', '--json'], undefined, { LIFEBOAT_DATABASE_URL: fresh.url, LIFEBOAT_NATS_URL: 'nats://127.0.0.1:1' });
     assert.equal(r.code, 0, r.stderr);
-    const [executorReport, replicatorReport] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { created: string[]; problems: unknown[] });
-    assert.ok(executorReport.created.includes(backupId));
-    assert.ok(replicatorReport.created.includes(backupId));
+    const reports = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { created: string[]; problems: unknown[] });
+    assert.equal(reports.length, 3, 'executor, replicator and restore each rebuilt their part');
+    for (const report of reports) assert.ok(report.created.includes(backupId));
     const rows = await withAdmin(async (c) => {
       const backups = await c.query('select id, status, checksum from backup_executor.backup where id = $1', [backupId]);
       const copies = await c.query('select location, status from storage_replicator.backup_copy where backup_id = $1 order by location', [backupId]);
-      return { backups: backups.rows, copies: copies.rows };
+      const restorable = await c.query('select checksum from restore.known_backup where id = $1', [backupId]);
+      return { backups: backups.rows, copies: copies.rows, restorable: restorable.rows };
     }, fresh.url);
     assert.equal(rows.backups.length, 1);
     assert.equal(rows.backups[0].status, 'COMPLETED');
+    assert.deepEqual(rows.restorable, [{ checksum: rows.backups[0].checksum }]);
     assert.deepEqual(rows.copies, [
       { location: 'b2', status: 'STORED' },
       { location: 'local', status: 'STORED' },

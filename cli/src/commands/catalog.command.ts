@@ -1,6 +1,7 @@
 /**
  * `lifeboat catalog rebuild`: break glass for a lost metadata database. The Backup records belong
- * to the backup-executor and the copies to the storage-replicator, so each service's own offline
+ * to the backup-executor, the copies to the storage-replicator, and what restores need to the
+ * restore service, so each service's own offline
  * command rebuilds its part from the manifests in a storage location; this runs them in turn as
  * child processes (never importing service code, as the layering requires), passing the
  * environment and output through, and stops at the first that fails.
@@ -13,7 +14,11 @@ import { UsageError, parseOptions, type Command } from '../command';
 
 /** From cli/dist/src/commands to the repository root. */
 const REPOSITORY_ROOT = resolve(__dirname, '..', '..', '..', '..');
-const SERVICE_COMMANDS = ['services/backup-executor/dist/src/commands/catalog-rebuild.js', 'services/storage-replicator/dist/src/commands/catalog-rebuild.js'];
+const SERVICE_COMMANDS = [
+  'services/backup-executor/dist/src/commands/catalog-rebuild.js',
+  'services/storage-replicator/dist/src/commands/catalog-rebuild.js',
+  'services/restore/dist/src/commands/catalog-rebuild.js',
+];
 
 export const catalogRebuild: Command = {
   name: 'catalog rebuild',
@@ -21,8 +26,8 @@ export const catalogRebuild: Command = {
   help: `Usage: lifeboat catalog rebuild --location NAME [--json]
 
 Recreates the Backup records and their copies from the manifests stored in a location, after the
-metadata database was lost. Runs the offline commands of the backup-executor and then of the
-storage-replicator:
+metadata database was lost. Runs the offline commands of the backup-executor, the
+storage-replicator and the restore service:
   ${SERVICE_COMMANDS.join('\n  ')}
 with this environment, which must hold what they read (metadata database, locations). Their output
 is this command's; the first failure ends it with its exit code. Once the services run again, the

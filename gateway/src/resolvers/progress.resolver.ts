@@ -3,6 +3,7 @@ import { Arg, Authorized, ID, Root, Subscription, Resolver } from 'type-graphql'
 import { LifeboatError } from '@lifeboat/errors';
 import type { SubscriptionContext } from '../context';
 import { BackupProgressView } from '../schema/backup-progress.type';
+import { RestoreProgressView } from '../schema/restore-progress.type';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,6 +26,19 @@ export class ProgressResolver {
     @Arg('backupId', () => ID, { nullable: true }) _backupId?: string,
     @Arg('jobId', () => ID, { nullable: true }) _jobId?: string,
   ): BackupProgressView {
+    return { ...progress, at: new Date(progress.at) };
+  }
+
+  @Authorized()
+  @Subscription(() => RestoreProgressView, {
+    description: 'Progress of one restore, at least once a second while it runs',
+    subscribe: ({ args, context }) => {
+      const { restoreId } = args as { restoreId: string };
+      if (!UUID.test(restoreId)) throw new LifeboatError('BAD_USER_INPUT', 'restoreId must be a UUID');
+      return (context as SubscriptionContext).bus.watchProgress('restore', [restoreId]);
+    },
+  })
+  restoreProgress(@Root() progress: RestoreProgressView & { at: string }, @Arg('restoreId', () => ID) _restoreId: string): RestoreProgressView {
     return { ...progress, at: new Date(progress.at) };
   }
 }

@@ -17,6 +17,10 @@ export const JOB_CATALOG = {
       scheduleId: z.string().nullable(),
     }),
   },
+  restore: {
+    description: 'Run a restore recorded by the restore service (its log holds everything it needs).',
+    payload: z.object({ restoreId: z.string().uuid() }),
+  },
 } as const satisfies Record<string, { description: string; payload: z.ZodTypeAny }>;
 
 export type JobKind = keyof typeof JOB_CATALOG;

@@ -7,5 +7,6 @@ export {
   startService,
   serviceOptions,
   portVariable,
+  isDeadLocalInstance,
 } from './service';
 export { runOfflineCommand, type OfflineCommand, type OfflineCommandContext } from './offline-command';

@@ -66,6 +66,25 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/**
+ * Whether `instance` (`<hostname>-<pid>`, as services name themselves) was a process on this
+ * machine that no longer runs. Work it held can be taken over at once instead of after its
+ * heartbeat goes stale.
+ */
+export function isDeadLocalInstance(instance: string | null): boolean {
+  if (!instance) return false;
+  const at = instance.lastIndexOf('-');
+  const host = instance.slice(0, at);
+  const pid = Number(instance.slice(at + 1));
+  if (host !== hostname() || !Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /** The environment variable naming a service's port: `LIFEBOAT_BACKUP_EXECUTOR_PORT`. */
 export function portVariable(name: string): string {
   return `LIFEBOAT_${name.toUpperCase().replace(/-/g, '_')}_PORT`;

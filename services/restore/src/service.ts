@@ -1,18 +1,73 @@
 /** The restore service: restores from the healthiest copy and owns the restore logs. */
-import type { ServiceDefinition } from '@lifeboat/service-host';
+import { resolve } from 'node:path';
+import type { Keyring } from '@lifeboat/artifact';
+import { DatabaseServer, databaseNameOf } from '@lifeboat/pg-tools';
+import type { ServiceContext, ServiceDefinition } from '@lifeboat/service-host';
+import { type LocationConfig, loadLocations, openLocations } from '@lifeboat/storage';
 import { restoreOptions } from './config';
+import { consumeCatalog } from './events/catalog.consumer';
+import { CopyFetcher } from './jobs/copy-fetcher';
+import { FullRestoreJob } from './jobs/full-restore.job';
+import { startStaleRestoreReaper } from './jobs/stale-restore.reaper';
 import { migrations } from './migrations';
+import { KnownBackup } from './repositories/known-backup.entity';
+import { KnownBackupRepository } from './repositories/known-backup.repository';
 import { RestoreLog } from './repositories/restore-log.entity';
 import { RestoreLogRepository } from './repositories/restore-log.repository';
 import { RestoreLogResolver } from './resolvers/restore-log.resolver';
+import { StartRestoreResolver } from './resolvers/start-restore.resolver';
 
-export const restoreService: ServiceDefinition<typeof restoreOptions> = {
+type Ctx = ServiceContext<typeof restoreOptions>;
+
+interface Parts {
+  repo: RestoreLogRepository;
+  known: KnownBackupRepository;
+  server: DatabaseServer;
+  job: FullRestoreJob;
+  spoolDir: string;
+}
+
+/** Locations in the order restores read them: LIFEBOAT_RESTORE_PREFERENCE, then any not named. */
+export function preferenceOrder(configs: LocationConfig[], preference: string[] | undefined): LocationConfig[] {
+  const named = (preference ?? []).map((n) => configs.find((c) => c.name === n)).filter((c): c is LocationConfig => c !== undefined);
+  return [...named, ...configs.filter((c) => !named.includes(c))];
+}
+
+function setup(ctx: Ctx): Parts {
+  const { config, orm, bus, logger, instance, env } = ctx;
+  const locations = openLocations(preferenceOrder(loadLocations(env), config.LIFEBOAT_RESTORE_PREFERENCE));
+  const repo = new RestoreLogRepository(orm);
+  const known = new KnownBackupRepository(orm);
+  const server = new DatabaseServer(config.LIFEBOAT_SOURCE_DATABASE_URL);
+  const spoolDir = resolve(env.LIFEBOAT_HOME ?? process.cwd(), config.LIFEBOAT_RESTORE_SPOOL_DIR);
+  const fetcher = new CopyFetcher(locations, config.LIFEBOAT_MASTER_KEYS as Keyring, bus);
+  const job = new FullRestoreJob({ repo, known, fetcher, server, sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL, spoolDir, pgBinDir: config.LIFEBOAT_PG_BIN_DIR, bus, logger, instance });
+  return { repo, known, server, job, spoolDir };
+}
+
+export const restoreService: ServiceDefinition<typeof restoreOptions, Parts> = {
   name: 'restore',
   schema: 'restore',
   defaultPort: 4004,
   options: restoreOptions,
-  entities: [RestoreLog],
+  entities: [RestoreLog, KnownBackup],
   migrations,
-  subgraph: { resolvers: [RestoreLogResolver] },
-  resolvers: ({ orm }) => [new RestoreLogResolver(new RestoreLogRepository(orm))],
+  subgraph: { resolvers: [RestoreLogResolver, StartRestoreResolver] },
+  setup,
+  resolvers: (ctx, { repo, known, server }) => [
+    new RestoreLogResolver(repo),
+    new StartRestoreResolver({
+      repo,
+      known,
+      server,
+      bus: ctx.bus,
+      protectedDatabase: databaseNameOf(ctx.config.LIFEBOAT_SOURCE_DATABASE_URL),
+      defaultJobs: ctx.config.LIFEBOAT_RESTORE_JOBS,
+    }),
+  ],
+  start: async (ctx, { repo, server, job, spoolDir }) => [
+    ...(await consumeCatalog(ctx.bus, ctx.inbox)),
+    startStaleRestoreReaper({ repo, server, bus: ctx.bus, logger: ctx.logger, spoolDir }),
+    await ctx.bus.workJobs('restore', ({ payload }) => job.run(payload.restoreId), { concurrency: ctx.config.LIFEBOAT_RESTORE_CONCURRENCY, ackWaitMs: 60_000, maxDeliver: 3 }),
+  ],
 };

@@ -1,5 +1,6 @@
 /**
- * Fails backups whose executor died mid-way (no heartbeat for a minute): their record would
+ * Fails backups whose executor died mid-way (no heartbeat for a minute, or a process of this
+ * machine that is gone): their record would
  * otherwise say IN_PROGRESS forever. Whatever the dead executor wrote is removed; the job itself
  * is delivered again by the work queue and runs anew.
  */
@@ -7,13 +8,16 @@ import { messageOf } from '@lifeboat/errors';
 import type { EventBus, Stoppable } from '@lifeboat/events';
 import { manifestKeyOf } from '@lifeboat/manifest';
 import type { Logger } from '@lifeboat/observability';
+import { isDeadLocalInstance } from '@lifeboat/service-host';
 import type { Storage } from '@lifeboat/storage';
 import type { BackupRepository } from '../repositories/backup.repository';
 import { HEARTBEAT_STALE_MS } from './backup-job.handler';
 
 export function startStaleBackupReaper(deps: { repo: BackupRepository; bus: EventBus; locations: Storage[]; logger: Logger }, everyMs = 30_000): Stoppable {
   const sweep = async () => {
-    for (const backup of await deps.repo.stale(new Date(Date.now() - HEARTBEAT_STALE_MS))) {
+    const stale = await deps.repo.stale(new Date(Date.now() - HEARTBEAT_STALE_MS));
+    const dead = (await deps.repo.inProgress()).filter((b) => isDeadLocalInstance(b.instance) && !stale.some((s) => s.id === b.id));
+    for (const backup of [...stale, ...dead]) {
       const reason = `INTERNAL: the executor running it (${backup.instance ?? 'unknown'}) stopped before it finished`;
       const location = deps.locations.find((l) => l.name === backup.location);
       await location?.remove(manifestKeyOf(backup.key)).catch(() => undefined);

@@ -48,6 +48,10 @@ export class BackupRepository {
     await this.orm.em.fork().nativeUpdate(Backup, { id }, changes);
   }
 
+  async inProgress(): Promise<Backup[]> {
+    return this.orm.em.fork().find(Backup, { status: 'IN_PROGRESS' });
+  }
+
   /** Backups still IN_PROGRESS whose executor has not said it is alive since `before`. */
   async stale(before: Date): Promise<Backup[]> {
     return this.orm.em.fork().find(Backup, { status: 'IN_PROGRESS', heartbeatAt: { $lt: before } });

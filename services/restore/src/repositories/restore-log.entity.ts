@@ -64,4 +64,38 @@ export class RestoreLog {
 
   @Property({ type: 'Date', columnType: 'timestamptz' })
   createdAt: Date & Opt = new Date();
+
+  /** A dry run checks and plans; it writes nothing. */
+  @Property({ type: 'boolean' })
+  dryRun: boolean & Opt = false;
+
+  /** What the restore does (or, for a dry run, would do), in words. */
+  @Property({ type: 'text', nullable: true })
+  plan: string | null = null;
+
+  /** pg_restore parallel jobs. */
+  @Property({ type: 'integer' })
+  jobs: number & Opt = 4;
+
+  /** Restoring into the protected database: the database first restored into, then swapped in. */
+  @Property({ type: 'string', length: 100, nullable: true })
+  workingDatabase: string | null = null;
+
+  /** Restoring into the protected database: where the replaced database was kept. */
+  @Property({ type: 'string', length: 100, nullable: true })
+  previousDatabase: string | null = null;
+
+  /** The decrypted dump while it is on disk (removed afterwards). */
+  @Property({ type: 'string', length: 1000, nullable: true })
+  spoolPath: string | null = null;
+
+  /** Row counts compared with the manifest: `{ "schema.table": { expected, found } }`. */
+  @Property({ type: JsonType, nullable: true })
+  rowCheck: (Record<string, { expected: number; found: number }> & Opt) | null = null;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  instance: string | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  heartbeatAt: Date | null = null;
 }

@@ -1,5 +1,6 @@
 /** The public view of a restore log (API.md's BackupRestoreLog). */
-import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { GraphQLJSON } from 'graphql-scalars';
 import { BackupReference } from './backup.reference';
 import { RestoreMode } from './enums';
 
@@ -67,4 +68,19 @@ export class RestoreLogView {
 
   @Field(() => Float, { nullable: true })
   durationSeconds!: number | null;
+
+  @Field(() => Boolean)
+  dryRun!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'What the restore did, or for a dry run would do' })
+  plan!: string | null;
+
+  @Field(() => Int)
+  jobs!: number;
+
+  @Field(() => String, { nullable: true, description: 'Replacing the protected database: where the replaced one is kept (drop it when done)' })
+  previousDatabase!: string | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Row count per table: `{ "schema.table": { expected, found } }`' })
+  rowCheck!: Record<string, { expected: number; found: number }> | null;
 }

@@ -1,6 +1,7 @@
 /**
  * The replicator's inputs: a new backup (record it and a copy per location, for the worker) and
- * a copy found corrupt or missing (queue it to be copied again from a good copy: the repair).
+ * a copy found corrupt or missing by anyone, a restore say (mark it so, and queue it to be copied
+ * again from a good copy: the repair).
  */
 import type { EntityManager } from '@lifeboat/db';
 import type { EventBus, Inbox, Stoppable } from '@lifeboat/events';
@@ -16,9 +17,10 @@ export async function consumeReplication(bus: EventBus, inbox: Inbox<EntityManag
     bus.consume('storage-replicator', 'backup.copy_corrupt', inbox, async (event, em) => {
       const copy = await em.findOne(BackupCopy, { backupId: event.data.backupId, location: event.data.location });
       if (!copy || copy.status === 'PENDING' || copy.status === 'UPLOADING') return;
-      copy.status = 'PENDING';
-      copy.nextAttemptAt = new Date();
-      copy.lastError = `${event.data.code}: ${event.data.message} (repairing from a good copy)`;
+      if (copy.verifiedAt && copy.verifiedAt > new Date(event.occurredAt)) return;
+      copy.status = event.data.code === 'OBJECT_NOT_FOUND' ? 'MISSING' : 'CORRUPT';
+      copy.nextAttemptAt ??= new Date();
+      copy.lastError = `${event.data.code}: ${event.data.message}`;
     }),
   ]);
 }

@@ -1,7 +1,7 @@
 /**
  * Verification on demand: reads every location's copy of a backup back, in parallel, and
  * compares its SHA-256 with the recorded one. A copy that differs is CORRUPT, one that is gone is
- * MISSING, and either is announced (`backup.copy_corrupt`) so that it gets repaired; a location
+ * MISSING, and either is announced (`backup.copy_corrupt`) and queued for repair; a location
  * that cannot be reached keeps its status and says why. All copies matching re-verifies the backup.
  */
 import type { EventBus } from '@lifeboat/events';
@@ -35,7 +35,7 @@ export class BackupVerifier {
           const info = await location.stat(replication.key);
           if (!info) {
             const message = `${location.name} does not hold ${replication.key}`;
-            await this.repo.updateCopy(copy.id, { status: 'MISSING', lastError: `OBJECT_NOT_FOUND: ${message}`, checksum: null, sizeBytes: null });
+            await this.repo.updateCopy(copy.id, { status: 'MISSING', lastError: `OBJECT_NOT_FOUND: ${message}`, checksum: null, sizeBytes: null, nextAttemptAt: now });
             bad.push({ location: location.name, code: 'OBJECT_NOT_FOUND', message });
             return;
           }
@@ -44,7 +44,7 @@ export class BackupVerifier {
             await this.repo.updateCopy(copy.id, { status: 'VERIFIED', checksum: seen.checksum, sizeBytes: seen.sizeBytes, verifiedAt: now, lastError: null });
           } else {
             const message = `${location.name} holds ${seen.sizeBytes} bytes with SHA-256 ${seen.checksum}, expected ${replication.sizeBytes} bytes with ${replication.checksum}`;
-            await this.repo.updateCopy(copy.id, { status: 'CORRUPT', checksum: seen.checksum, sizeBytes: seen.sizeBytes, lastError: `CHECKSUM_MISMATCH: ${message}` });
+            await this.repo.updateCopy(copy.id, { status: 'CORRUPT', checksum: seen.checksum, sizeBytes: seen.sizeBytes, lastError: `CHECKSUM_MISMATCH: ${message}`, nextAttemptAt: now });
             bad.push({ location: location.name, code: 'CHECKSUM_MISMATCH', message });
           }
         } catch (err) {

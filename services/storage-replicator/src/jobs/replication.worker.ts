@@ -120,7 +120,17 @@ export class ReplicationWorker {
         if (await this.repo.markVerifiedIfComplete(copy.backupId, this.locationNames, now)) await this.#announce({ ...replication, verifiedAt: now });
       } else {
         const message = `CHECKSUM_MISMATCH: ${copy.location} holds ${seen.sizeBytes} bytes with SHA-256 ${seen.checksum}, expected ${replication.sizeBytes} bytes with ${replication.checksum}`;
-        await this.repo.updateCopy(copy.id, { status: 'CORRUPT', checksum: seen.checksum, sizeBytes: seen.sizeBytes, lastError: message, leaseUntil: null, nextAttemptAt: null });
+        // Copied again later, from a good copy if there is one: retried with backoff, not at once.
+        const attempts = copy.attempts + 1;
+        await this.repo.updateCopy(copy.id, {
+          status: 'CORRUPT',
+          checksum: seen.checksum,
+          sizeBytes: seen.sizeBytes,
+          lastError: message,
+          attempts,
+          leaseUntil: null,
+          nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts, this.options.maxBackoffMs)),
+        });
         await this.bus.publish('backup.copy_corrupt', { backupId: copy.backupId, location: copy.location, code: 'CHECKSUM_MISMATCH', message });
       }
     } catch (err) {
@@ -129,7 +139,7 @@ export class ReplicationWorker {
       const delay = retryDelayMs(attempts, this.options.maxBackoffMs);
       this.logger.warn({ backupId: copy.backupId, location: copy.location, attempts, code: errorCodeOf(err), err: messageOf(err), retryInMs: delay }, 'copy failed; will retry');
       await this.repo.updateCopy(copy.id, {
-        status: copy.status === 'STORED' ? 'STORED' : 'PENDING',
+        status: copy.status === 'STORED' || copy.status === 'CORRUPT' || copy.status === 'MISSING' ? copy.status : 'PENDING',
         attempts,
         lastError: `${errorCodeOf(err)}: ${messageOf(err)}`,
         leaseUntil: null,

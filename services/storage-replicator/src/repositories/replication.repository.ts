@@ -9,8 +9,11 @@ import { Replication } from './replication.entity';
 
 export type CopyChanges = Partial<Pick<BackupCopy, 'status' | 'checksum' | 'sizeBytes' | 'verifiedAt' | 'lastError' | 'attempts' | 'nextAttemptAt' | 'leaseUntil' | 'path'>>;
 
-/** Copies the worker acts on: not yet written, written but not verified, or left mid-upload. */
-const WORK_STATUSES: CopyStatus[] = ['PENDING', 'UPLOADING', 'STORED'];
+/**
+ * Copies the worker acts on when due: not yet written, left mid-upload, written but not verified,
+ * or found corrupt or missing (to be copied again from a good copy: the repair).
+ */
+const WORK_STATUSES: CopyStatus[] = ['PENDING', 'UPLOADING', 'STORED', 'CORRUPT', 'MISSING'];
 
 export class ReplicationRepository {
   constructor(private readonly orm: MikroORM) {}
@@ -51,7 +54,7 @@ export class ReplicationRepository {
       `update backup_copy set lease_until = now() + (? * interval '1 millisecond')
         where id in (select id from backup_copy
                       where status in (${WORK_STATUSES.map(() => '?').join(', ')})
-                        and coalesce(next_attempt_at, now()) <= now()
+                        and next_attempt_at <= now()
                         and (lease_until is null or lease_until < now())
                       order by next_attempt_at nulls first
                       limit ? for update skip locked)

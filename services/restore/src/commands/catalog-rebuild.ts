@@ -1,0 +1,54 @@
+/**
+ * Break glass: recreates what the restore service knows of backups from the manifests in one
+ * storage location, after the metadata database was lost, so that they can be restored.
+ * Idempotent.
+ *   node services/restore/dist/src/commands/catalog-rebuild.js --location r2 [--json]
+ */
+import { LifeboatError } from '@lifeboat/errors';
+import { scanManifests } from '@lifeboat/manifest';
+import { runOfflineCommand } from '@lifeboat/service-host';
+import { loadLocations, openStorage } from '@lifeboat/storage';
+import { KnownBackup } from '../repositories/known-backup.entity';
+import { restoreService } from '../service';
+
+void runOfflineCommand(restoreService, {
+  usage: 'Usage: catalog-rebuild --location NAME [--json]',
+  options: { location: { type: 'string' } },
+  async run({ orm, env, values, say, json }) {
+    const name = values.location;
+    if (typeof name !== 'string') throw new LifeboatError('BAD_USER_INPUT', '--location is required');
+    const config = loadLocations(env).find((l) => l.name === name);
+    if (!config) throw new LifeboatError('BAD_USER_INPUT', `no location named ${name} is configured (LIFEBOAT_LOCATIONS)`);
+    const result = { location: name, created: [] as string[], present: [] as string[], problems: [] as { key: string; problem: string }[] };
+    for await (const scanned of scanManifests(openStorage(config))) {
+      if (!scanned.manifest) {
+        result.problems.push({ key: scanned.key, problem: scanned.problem });
+        continue;
+      }
+      const m = scanned.manifest;
+      const em = orm.em.fork();
+      if (await em.findOne(KnownBackup, { id: m.backupId })) {
+        result.present.push(m.backupId);
+        continue;
+      }
+      em.persist(
+        em.create(KnownBackup, {
+          id: m.backupId,
+          type: m.type,
+          tenantId: m.tenantId,
+          jobId: m.jobId,
+          key: m.key,
+          checksum: m.checksum,
+          sizeBytes: m.sizeBytes,
+          keyId: m.keyId,
+          createdAt: new Date(m.startedAt),
+        }),
+      );
+      await em.flush();
+      result.created.push(m.backupId);
+    }
+    say(`${name}: ${result.created.length} backups restorable again, ${result.present.length} already known, ${result.problems.length} manifests skipped`);
+    if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  },
+});

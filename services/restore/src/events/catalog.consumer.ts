@@ -1,0 +1,30 @@
+/** Keeps the restore service's knowledge of backups current from the executor's and the replicator's events. */
+import type { EntityManager } from '@lifeboat/db';
+import type { EventBus, Inbox, Stoppable } from '@lifeboat/events';
+import { KnownBackup } from '../repositories/known-backup.entity';
+
+export async function consumeCatalog(bus: EventBus, inbox: Inbox<EntityManager>): Promise<Stoppable[]> {
+  return Promise.all([
+    bus.consume('restore', 'backup.created', inbox, async (event, em) => {
+      const d = event.data;
+      if (await em.findOne(KnownBackup, { id: d.backupId })) return;
+      em.persist(
+        em.create(KnownBackup, {
+          id: d.backupId,
+          type: d.type,
+          tenantId: d.tenantId,
+          jobId: d.jobId,
+          key: d.path,
+          checksum: d.checksum,
+          sizeBytes: d.sizeBytes,
+          keyId: d.keyId,
+          createdAt: new Date(event.occurredAt),
+        }),
+      );
+    }),
+    bus.consume('restore', 'backup.verified', inbox, async (event, em) => {
+      const known = await em.findOne(KnownBackup, { id: event.data.backupId });
+      if (known) known.verifiedAt = new Date(event.data.verifiedAt);
+    }),
+  ]);
+}
