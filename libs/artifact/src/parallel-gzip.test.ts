@@ -174,3 +174,13 @@ test('no worker thread outlives the stream: success, upstream error and destroy 
     ['done', 'upstream failed', 'destroyed'],
   );
 });
+
+test('workers: 0 compresses on the calling thread into gzip that decompresses to the input', async () => {
+  const input = Buffer.from('tenant\trow\t42\n'.repeat(5000));
+  const sut = createCompressStream({ workers: 0, level: 6 });
+  const chunks: Buffer[] = [];
+  sut.on('data', (c: Buffer) => chunks.push(c));
+  sut.end(input);
+  await new Promise((resolve) => sut.on('end', resolve));
+  assert.deepEqual(gunzipSync(Buffer.concat(chunks)), input);
+});

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { createGunzip, gzipSync } from 'node:zlib';
+import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import { LifeboatError, messageOf } from '@lifeboat/errors';
 import type { BlockRequest, GzipWorkerData, MemberReply } from './gzip-worker';
 
@@ -36,7 +36,7 @@ export interface CompressOptions {
   level?: number;
   /** Input bytes per gzip member, 1 KiB to 64 MiB; default 1 MiB. */
   blockSize?: number;
-  /** Worker threads; default: the machine's available parallelism. */
+  /** Worker threads; default: the machine's available parallelism; 0: compress on the calling thread. */
   workers?: number;
 }
 
@@ -213,10 +213,15 @@ function checkInteger(name: string, value: number, min: number, max: number): nu
  * A Transform from bytes to a multi-member gzip file, compressed in parallel by worker threads
  * that exist only while the stream does: they exit when it ends or is destroyed (before `end`
  * and `close` are emitted). Worker failures fail the stream with INTERNAL.
+ * `workers: 0` compresses on the calling thread instead (one gzip member): for many small
+ * artifacts made side by side, such as per-tenant exports, where starting threads would cost more
+ * than it saves.
  */
 export function createCompressStream(options: CompressOptions = {}): Transform {
+  const level = checkInteger('level', options.level ?? DEFAULT_LEVEL, 1, 9);
+  if (options.workers === 0) return createGzip({ level, chunkSize: 64 * 1024 });
   return new ParallelGzip(
-    checkInteger('level', options.level ?? DEFAULT_LEVEL, 1, 9),
+    level,
     checkInteger('blockSize', options.blockSize ?? DEFAULT_BLOCK_SIZE, MIN_BLOCK_SIZE, MAX_BLOCK_SIZE),
     checkInteger('workers', options.workers ?? availableParallelism(), 1, 256),
   );

@@ -58,6 +58,11 @@ export class SnapshotSession {
     return { serverVersion: rows[0].version, serverVersionNum: Number(rows[0].num), database: rows[0].db, sizeBytes: Number(rows[0].size) };
   }
 
+  /** Runs queries in the snapshot's transaction (read only, row security off). */
+  async run<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+    return fn(this.client);
+  }
+
   /** Exact row counts of every ordinary table outside the system schemas, in the snapshot. */
   async countRows(): Promise<TableCount[]> {
     return countRows(this.client);
