@@ -21,6 +21,7 @@ export interface CopyView {
 export interface BackupView {
   id: string;
   type: string;
+  tenantId: string | null;
   status: string;
   filename: string;
   sizeBytes: number | null;
@@ -35,7 +36,7 @@ export interface BackupView {
   copies: CopyView[];
 }
 
-export const BACKUP_FIELDS = `id type status filename sizeBytes originalSizeBytes checksum compressionRatio durationSeconds error keyId completedAt verifiedAt
+export const BACKUP_FIELDS = `id type tenantId status filename sizeBytes originalSizeBytes checksum compressionRatio durationSeconds error keyId completedAt verifiedAt
   copies { location path status checksum sizeBytes lastError }`;
 
 export async function triggerFull(sys: System, token: string): Promise<string> {

@@ -15,11 +15,14 @@ export interface RestoreLogView {
   plan: string | null;
   dryRun: boolean;
   rowCheck: Record<string, { expected: number; found: number }> | null;
+  tenantIds: string[] | null;
+  backupIds: string[] | null;
+  tenantResults: Record<string, Record<string, { rows: number; deleted: number; inserted: number; kept: number; conflicts: number }>> | null;
   initiatedBy: string;
   backup: { id: string } | null;
 }
 
-export const RESTORE_FIELDS = 'id status errorMessage targetDatabase previousDatabase sourceLocation failovers plan dryRun rowCheck initiatedBy backup { id }';
+export const RESTORE_FIELDS = 'id status errorMessage targetDatabase previousDatabase sourceLocation failovers plan dryRun rowCheck tenantIds backupIds tenantResults initiatedBy backup { id }';
 
 export async function startRestore(sys: System, token: string, input: Record<string, unknown>): Promise<GraphQLResult<{ startRestore: RestoreLogView }>> {
   return sys.graphql<{ startRestore: RestoreLogView }>(`mutation ($input: RestoreInput!) { startRestore(input: $input) { ${RESTORE_FIELDS} } }`, { input }, token);

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { Client } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { LifeboatError, messageOf } from '@lifeboat/errors';
-import { SnapshotSession, redactUrl } from '@lifeboat/pg-tools';
+import { type ServerFacts, SnapshotSession, redactUrl } from '@lifeboat/pg-tools';
 import { type ArchiveHeader, writeTenantArchive } from './archive';
 import { type TenancySettings, type TenantTable, ident, tenantTables } from './directory';
 
@@ -35,6 +35,7 @@ export class TenantExporter {
     private readonly concurrency: number,
     private readonly session: SnapshotSession,
     readonly tables: TenantTable[],
+    readonly facts: ServerFacts,
   ) {}
 
   /** Opens the snapshot, finds the tenant tables and checks the export role. */
@@ -50,7 +51,7 @@ export class TenantExporter {
       if (rows[0].rolsuper || rows[0].rolbypassrls) {
         throw new LifeboatError('CONFIG_INVALID', `the export role ${exportRole} bypasses row-level security; tenant exports must be subject to it`, { hint: 'use a role that is neither superuser nor BYPASSRLS' });
       }
-      return new TenantExporter(databaseUrl, settings, exportRole, concurrency, session, tables);
+      return new TenantExporter(databaseUrl, settings, exportRole, concurrency, session, tables, await session.facts());
     } catch (err) {
       await session.close();
       throw err;

@@ -2,6 +2,7 @@
 import { int, optional, str, url } from '@lifeboat/config';
 import { masterKeysOption } from '@lifeboat/artifact';
 import { locationOptions } from '@lifeboat/storage';
+import { tenancyOptions } from '@lifeboat/tenancy';
 
 export const backupExecutorOptions = {
   LIFEBOAT_SOURCE_DATABASE_URL: url({
@@ -14,5 +15,6 @@ export const backupExecutorOptions = {
   LIFEBOAT_COMPRESSION_WORKERS: optional(int({ description: 'Threads compressing in parallel (default: every core)', min: 1, max: 64 })),
   LIFEBOAT_PG_BIN_DIR: optional(str({ description: 'Directory of pg_dump and friends (default: the PATH); use the version of the protected server or newer' })),
   LIFEBOAT_BACKUP_CONCURRENCY: int({ description: 'Backup jobs one executor runs at once', default: 2, min: 1, max: 32 }),
+  ...tenancyOptions,
   ...locationOptions(['local', 'r2', 'b2']),
 };

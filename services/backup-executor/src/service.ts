@@ -1,64 +1,76 @@
 /** The backup-executor: runs backup jobs and owns the Backup records. */
 import type { Keyring } from '@lifeboat/artifact';
 import type { ServiceContext, ServiceDefinition } from '@lifeboat/service-host';
-import { loadLocations, openLocations } from '@lifeboat/storage';
+import { loadLocations, openLocations, type Storage } from '@lifeboat/storage';
+import { tenancySettingsOf } from '@lifeboat/tenancy';
 import { backupExecutorOptions } from './config';
 import { consumeVerification } from './events/verification.consumer';
 import { BackupJobHandler } from './jobs/backup-job.handler';
+import { BackupRecorder } from './jobs/backup-recorder';
 import { FullBackupJob } from './jobs/full-backup.job';
 import { startStaleBackupReaper } from './jobs/stale-backup.reaper';
+import { TenantBackupJob } from './jobs/tenant-backup.job';
 import { migrations } from './migrations';
 import { Backup } from './repositories/backup.entity';
 import { BackupRepository } from './repositories/backup.repository';
 import { BackupJobResolver } from './resolvers/backup-job.resolver';
 import { BackupResolver } from './resolvers/backup.resolver';
+import { TenantResolver } from './resolvers/tenant.resolver';
 import { BackupJobReference, resolveBackupJobReference } from './schema/backup-job.reference';
 
 type Ctx = ServiceContext<typeof backupExecutorOptions>;
 
-async function start(ctx: Ctx) {
+interface Parts {
+  repo: BackupRepository;
+  locations: Storage[];
+  handler: BackupJobHandler;
+}
+
+function setup(ctx: Ctx): Parts {
   const { config, orm, bus, logger, instance } = ctx;
   const locations = openLocations(loadLocations(ctx.env));
   const repo = new BackupRepository(orm);
+  const recorder = new BackupRecorder({ repo, bus, first: locations[0], keyring: config.LIFEBOAT_MASTER_KEYS as Keyring, instance, logger });
   const full = new FullBackupJob({
     orm,
-    repo,
-    bus,
-    first: locations[0],
-    keyring: config.LIFEBOAT_MASTER_KEYS as Keyring,
+    recorder,
     sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL,
     compression: { level: config.LIFEBOAT_COMPRESSION_LEVEL, workers: config.LIFEBOAT_COMPRESSION_WORKERS },
     pgBinDir: config.LIFEBOAT_PG_BIN_DIR,
-    instance,
-    logger,
   });
-  const handler = new BackupJobHandler({ full, repo, bus, instance, logger });
-  return [
-    ...(await consumeVerification(bus, ctx.inbox)),
-    startStaleBackupReaper({ repo, bus, locations, logger }),
-    // A long backup keeps its job in progress; a job whose executor dies comes back after a minute.
-    await bus.workJobs('backup', (job) => handler.handle(job), { concurrency: config.LIFEBOAT_BACKUP_CONCURRENCY, ackWaitMs: 60_000 }),
-  ];
+  const tenants = new TenantBackupJob({
+    recorder,
+    sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL,
+    settings: tenancySettingsOf(config),
+    exportRole: config.LIFEBOAT_TENANT_EXPORT_ROLE,
+    concurrency: config.LIFEBOAT_TENANT_BACKUP_CONCURRENCY,
+    level: config.LIFEBOAT_COMPRESSION_LEVEL,
+  });
+  return { repo, locations, handler: new BackupJobHandler({ full, tenants, repo, bus, instance, logger }) };
 }
 
-export const backupExecutor: ServiceDefinition<typeof backupExecutorOptions> = {
+export const backupExecutor: ServiceDefinition<typeof backupExecutorOptions, Parts> = {
   name: 'backup-executor',
   schema: 'backup_executor',
   defaultPort: 4002,
   options: backupExecutorOptions,
   entities: [Backup],
   migrations,
-  subgraph: { resolvers: [BackupResolver, BackupJobResolver], orphanedTypes: [BackupJobReference] },
-  resolvers: ({ orm }) => {
-    const repo = new BackupRepository(orm);
-    return [new BackupResolver(repo), new BackupJobResolver(repo)];
-  },
-  references: ({ orm }) => {
-    const repo = new BackupRepository(orm);
-    return {
-      Backup: { __resolveReference: (ref: { id: string }) => repo.get(ref.id) },
-      BackupJob: { __resolveReference: resolveBackupJobReference },
-    };
-  },
-  start,
+  subgraph: { resolvers: [BackupResolver, BackupJobResolver, TenantResolver], orphanedTypes: [BackupJobReference] },
+  setup,
+  resolvers: (ctx, { repo }) => [
+    new BackupResolver(repo),
+    new BackupJobResolver(repo),
+    new TenantResolver(ctx.config.LIFEBOAT_SOURCE_DATABASE_URL, tenancySettingsOf(ctx.config), repo),
+  ],
+  references: (_ctx, { repo }) => ({
+    Backup: { __resolveReference: (ref: { id: string }) => repo.get(ref.id) },
+    BackupJob: { __resolveReference: resolveBackupJobReference },
+  }),
+  start: async (ctx, { repo, locations, handler }) => [
+    ...(await consumeVerification(ctx.bus, ctx.inbox)),
+    startStaleBackupReaper({ repo, bus: ctx.bus, locations, logger: ctx.logger }),
+    // A long backup keeps its job in progress; a job whose executor dies comes back after a minute.
+    await ctx.bus.workJobs('backup', (job) => handler.handle(job), { concurrency: ctx.config.LIFEBOAT_BACKUP_CONCURRENCY, ackWaitMs: 60_000 }),
+  ],
 };

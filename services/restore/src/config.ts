@@ -2,6 +2,7 @@
 import { int, list, optional, str, url } from '@lifeboat/config';
 import { masterKeysOption } from '@lifeboat/artifact';
 import { locationOptions } from '@lifeboat/storage';
+import { tenancyOptions } from '@lifeboat/tenancy';
 
 export const restoreOptions = {
   LIFEBOAT_SOURCE_DATABASE_URL: url({
@@ -15,5 +16,6 @@ export const restoreOptions = {
   LIFEBOAT_RESTORE_CONCURRENCY: int({ description: 'Restores one restore service runs at once', default: 1, min: 1, max: 8 }),
   LIFEBOAT_RESTORE_SPOOL_DIR: str({ description: 'Where a decrypted dump is kept while pg_restore reads it (relative to LIFEBOAT_HOME)', default: './var/restore-spool' }),
   LIFEBOAT_PG_BIN_DIR: optional(str({ description: 'Directory of pg_dump and friends (default: the PATH); use the version of the protected server or newer' })),
+  ...tenancyOptions,
   ...locationOptions(['local', 'r2', 'b2']),
 };

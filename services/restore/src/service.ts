@@ -4,11 +4,13 @@ import type { Keyring } from '@lifeboat/artifact';
 import { DatabaseServer, databaseNameOf } from '@lifeboat/pg-tools';
 import type { ServiceContext, ServiceDefinition } from '@lifeboat/service-host';
 import { type LocationConfig, loadLocations, openLocations } from '@lifeboat/storage';
+import { tenancySettingsOf } from '@lifeboat/tenancy';
 import { restoreOptions } from './config';
 import { consumeCatalog } from './events/catalog.consumer';
 import { CopyFetcher } from './jobs/copy-fetcher';
-import { FullRestoreJob } from './jobs/full-restore.job';
+import { RestoreJob } from './jobs/restore.job';
 import { startStaleRestoreReaper } from './jobs/stale-restore.reaper';
+import { TenantRestoreJob } from './jobs/tenant-restore.job';
 import { migrations } from './migrations';
 import { KnownBackup } from './repositories/known-backup.entity';
 import { KnownBackupRepository } from './repositories/known-backup.repository';
@@ -23,7 +25,7 @@ interface Parts {
   repo: RestoreLogRepository;
   known: KnownBackupRepository;
   server: DatabaseServer;
-  job: FullRestoreJob;
+  job: RestoreJob;
   spoolDir: string;
 }
 
@@ -41,7 +43,9 @@ function setup(ctx: Ctx): Parts {
   const server = new DatabaseServer(config.LIFEBOAT_SOURCE_DATABASE_URL);
   const spoolDir = resolve(env.LIFEBOAT_HOME ?? process.cwd(), config.LIFEBOAT_RESTORE_SPOOL_DIR);
   const fetcher = new CopyFetcher(locations, config.LIFEBOAT_MASTER_KEYS as Keyring, bus);
-  const job = new FullRestoreJob({ repo, known, fetcher, server, sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL, spoolDir, pgBinDir: config.LIFEBOAT_PG_BIN_DIR, bus, logger, instance });
+  const settings = tenancySettingsOf(config);
+  const tenants = new TenantRestoreJob({ repo, known, fetcher, sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL, spoolDir, settings });
+  const job = new RestoreJob({ tenants, repo, known, fetcher, server, sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL, spoolDir, pgBinDir: config.LIFEBOAT_PG_BIN_DIR, bus, logger, instance });
   return { repo, known, server, job, spoolDir };
 }
 

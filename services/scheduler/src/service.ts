@@ -1,6 +1,8 @@
 /** The scheduler: backup schedules and the jobs they start. */
 import type { ServiceDefinition } from '@lifeboat/service-host';
 import { schedulerOptions } from './config';
+import { tenancySettingsOf } from '@lifeboat/tenancy';
+import { TenantCheck } from './domain/tenant-check';
 import { consumeJobStatus } from './events/job-status.consumer';
 import { migrations } from './migrations';
 import { BackupJob } from './repositories/backup-job.entity';
@@ -18,7 +20,10 @@ export const scheduler: ServiceDefinition<typeof schedulerOptions> = {
   entities: [Schedule, BackupJob],
   migrations,
   subgraph: { resolvers: [ScheduleResolver, BackupJobResolver] },
-  resolvers: ({ orm, bus }) => [new ScheduleResolver(new ScheduleRepository(orm)), new BackupJobResolver(new BackupJobRepository(orm), bus)],
+  resolvers: ({ orm, bus, config }) => [
+    new ScheduleResolver(new ScheduleRepository(orm)),
+    new BackupJobResolver(new BackupJobRepository(orm), bus, new TenantCheck(config.LIFEBOAT_SOURCE_DATABASE_URL, tenancySettingsOf(config))),
+  ],
   references: ({ orm }) => {
     const jobs = new BackupJobRepository(orm);
     const resolve = async (ref: { id: string }) => {

@@ -1,14 +1,15 @@
 /**
  * Runs the backup jobs the work queue hands this executor. A job may be delivered again (its
- * executor died, or the ack was lost): a job that already produced its backup only announces
- * its end again, and one still running elsewhere is retried later.
+ * executor died, or the ack was lost): what it already produced is not made again (a full
+ * backup, or the tenants already backed up), and a job still running elsewhere is retried later.
  */
-import { errorCodeOf, messageOf } from '@lifeboat/errors';
+import { LifeboatError, errorCodeOf, messageOf } from '@lifeboat/errors';
 import type { EventBus, Job } from '@lifeboat/events';
 import type { Logger } from '@lifeboat/observability';
-import { LifeboatError } from '@lifeboat/errors';
 import type { BackupRepository } from '../repositories/backup.repository';
+import type { Backup } from '../repositories/backup.entity';
 import type { FullBackupJob } from './full-backup.job';
+import type { TenantBackupJob } from './tenant-backup.job';
 
 /** A backup whose executor has not beaten its heart for this long is presumed dead. */
 export const HEARTBEAT_STALE_MS = 60_000;
@@ -17,34 +18,53 @@ type JobStatus = 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'SKIPPED';
 
 export class BackupJobHandler {
   constructor(
-    private readonly deps: { full: FullBackupJob; repo: BackupRepository; bus: EventBus; instance: string; logger: Logger },
+    private readonly deps: { full: FullBackupJob; tenants: TenantBackupJob; repo: BackupRepository; bus: EventBus; instance: string; logger: Logger },
   ) {}
 
   async handle(job: Job<'backup'>): Promise<void> {
     const { jobId, type } = job.payload;
     const { repo, bus } = this.deps;
     const earlier = await repo.forJob(jobId);
+    const alive = earlier.find((b) => b.status === 'IN_PROGRESS' && b.heartbeatAt && Date.now() - b.heartbeatAt.getTime() < HEARTBEAT_STALE_MS / 2);
+    if (alive) throw new LifeboatError('CONFLICT', `job ${jobId} is still running on ${alive.instance}`);
     const done = earlier.filter((b) => b.status === 'COMPLETED' || b.status === 'VERIFIED');
-    if (done.length > 0) {
+    if (type === 'FULL_DATABASE' && done.length > 0) {
       await this.#finished(job, 'SUCCEEDED', done.map((b) => b.id), null);
       return;
     }
-    const alive = earlier.find((b) => b.status === 'IN_PROGRESS' && b.heartbeatAt && Date.now() - b.heartbeatAt.getTime() < HEARTBEAT_STALE_MS / 2);
-    if (alive) throw new LifeboatError('CONFLICT', `job ${jobId} is still running on ${alive.instance}`);
 
     await bus.publish('job.started', { jobId, type, instance: this.deps.instance, startedAt: new Date().toISOString() }, { correlationId: jobId });
-    if (type !== 'FULL_DATABASE') {
-      await this.#finished(job, 'FAILED', [], `backup type ${type} is not supported by this executor`);
+    if (type === 'FULL_DATABASE') {
+      try {
+        const backup = await this.deps.full.run(jobId);
+        await this.#finished(job, backup.status === 'FAILED' ? 'FAILED' : 'SUCCEEDED', [backup.id], backup.error);
+      } catch (err) {
+        if (errorCodeOf(err) !== 'CONFLICT') throw err;
+        this.deps.logger.warn({ jobId, err: messageOf(err) }, 'job skipped');
+        await this.#finished(job, 'SKIPPED', [], messageOf(err));
+      }
       return;
     }
-    try {
-      const backup = await this.deps.full.run({ jobId });
-      await this.#finished(job, backup.status === 'FAILED' ? 'FAILED' : 'SUCCEEDED', [backup.id], backup.error);
-    } catch (err) {
-      if (errorCodeOf(err) !== 'CONFLICT') throw err;
-      this.deps.logger.warn({ jobId, err: messageOf(err) }, 'job skipped');
-      await this.#finished(job, 'SKIPPED', [], messageOf(err));
+    if (type === 'TENANT_BACKUP') {
+      const { tenants, unknown } = await this.deps.tenants.resolve(job.payload.tenantIds);
+      const remaining = tenants.filter((t) => !done.some((b) => b.tenantId === t));
+      const made = [...done, ...(await this.deps.tenants.run(jobId, remaining))];
+      await this.#tenantJobFinished(job, made, tenants.length, unknown);
+      return;
     }
+    await this.#finished(job, 'FAILED', [], `backup type ${type} is not supported by this executor`);
+  }
+
+  async #tenantJobFinished(job: Job<'backup'>, made: Backup[], wanted: number, unknown: string[]): Promise<void> {
+    const failed = made.filter((b) => b.status === 'FAILED');
+    const ok = made.length - failed.length;
+    const problems = [
+      ...failed.map((b) => `tenant ${b.tenantId}: ${b.error}`),
+      ...(unknown.length ? [`unknown tenants not backed up: ${unknown.join(', ')}`] : []),
+    ];
+    const status: JobStatus = problems.length === 0 ? 'SUCCEEDED' : ok === 0 ? 'FAILED' : 'PARTIAL';
+    const summary = `${ok} of ${wanted + unknown.length} tenants backed up`;
+    await this.#finished(job, status, made.map((b) => b.id), problems.length ? `${summary}; ${problems.slice(0, 20).join('; ')}` : summary);
   }
 
   async #finished(job: Job<'backup'>, status: JobStatus, backupIds: string[], message: string | null): Promise<void> {

@@ -48,6 +48,19 @@ export class BackupRepository {
     await this.orm.em.fork().nativeUpdate(Backup, { id }, changes);
   }
 
+  /** The latest completed (or verified) tenant backup of each tenant named. */
+  async latestTenantBackups(tenantIds: string[]): Promise<Map<string, Backup>> {
+    if (tenantIds.length === 0) return new Map();
+    const em = this.orm.em.fork();
+    const rows = await em.getConnection().execute<{ id: string }[]>(
+      `select distinct on (tenant_id) id from backup where type = 'TENANT_BACKUP' and status in ('COMPLETED', 'VERIFIED')
+          and tenant_id in (${tenantIds.map(() => '?').join(', ')}) order by tenant_id, created_at desc`,
+      tenantIds,
+    );
+    const backups = rows.length ? await em.find(Backup, { id: { $in: rows.map((r) => r.id) } }) : [];
+    return new Map(backups.map((b) => [b.tenantId!, b]));
+  }
+
   async inProgress(): Promise<Backup[]> {
     return this.orm.em.fork().find(Backup, { status: 'IN_PROGRESS' });
   }

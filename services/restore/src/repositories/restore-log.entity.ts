@@ -89,6 +89,14 @@ export class RestoreLog {
   @Property({ type: 'string', length: 1000, nullable: true })
   spoolPath: string | null = null;
 
+  /** Tenant restores: every tenant backup restored from (one per tenant). */
+  @Property({ type: ArrayType, nullable: true })
+  backupIds: string[] | null = null;
+
+  /** Tenant restores: per tenant and table, rows in the backup, deleted, inserted, kept, in conflict. */
+  @Property({ type: JsonType, nullable: true })
+  tenantResults: (Record<string, Record<string, { rows: number; deleted: number; inserted: number; kept: number; conflicts: number }>> & Opt) | null = null;
+
   /** Row counts compared with the manifest: `{ "schema.table": { expected, found } }`. */
   @Property({ type: JsonType, nullable: true })
   rowCheck: (Record<string, { expected: number; found: number }> & Opt) | null = null;

@@ -7,6 +7,9 @@ export class RestoreInput {
   @Field(() => ID, { nullable: true, description: 'Not needed for PITR' })
   backupId?: string;
 
+  @Field(() => ID, { nullable: true, description: 'Tenant restores: restore from the backups of this tenant backup job' })
+  jobId?: string;
+
   @Field(() => RestoreMode)
   mode!: RestoreMode;
 

@@ -83,4 +83,10 @@ export class RestoreLogView {
 
   @Field(() => GraphQLJSON, { nullable: true, description: 'Row count per table: `{ "schema.table": { expected, found } }`' })
   rowCheck!: Record<string, { expected: number; found: number }> | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Tenant restores: the tenant backups restored from' })
+  backupIds!: string[] | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Tenant restores: `{ tenant: { "schema.table": { rows, deleted, inserted, kept, conflicts } } }`' })
+  tenantResults!: Record<string, Record<string, { rows: number; deleted: number; inserted: number; kept: number; conflicts: number }>> | null;
 }

@@ -1,5 +1,6 @@
 /**
- * A full restore of a FULL_DATABASE backup: fetch the healthiest copy into a spool file, create
+ * Runs a restore recorded by `startRestore` (tenant restores are TenantRestoreJob's). A full
+ * restore of a FULL_DATABASE backup: fetch the healthiest copy into a spool file, create
  * the target database, `pg_restore --jobs`, then compare every table's row count with the
  * backup's manifest. Into the protected database itself, the restore is built in a working
  * database first and swapped in only once checked, the old database kept aside: a failed
@@ -22,8 +23,10 @@ import type { RestoreLog } from '../repositories/restore-log.entity';
 import type { RestoreLogRepository } from '../repositories/restore-log.repository';
 import { type CopyFetcher, fileSink, nullSink } from './copy-fetcher';
 import { RestoreProgressReporter } from './restore-progress';
+import type { TenantRestoreJob } from './tenant-restore.job';
 
-export interface FullRestoreDeps {
+export interface RestoreDeps {
+  tenants: TenantRestoreJob;
   repo: RestoreLogRepository;
   known: KnownBackupRepository;
   fetcher: CopyFetcher;
@@ -36,15 +39,15 @@ export interface FullRestoreDeps {
   instance: string;
 }
 
-export class FullRestoreJob {
-  constructor(private readonly deps: FullRestoreDeps) {}
+export class RestoreJob {
+  constructor(private readonly deps: RestoreDeps) {}
 
   get protectedDatabase(): string {
     return databaseNameOf(this.deps.sourceUrl);
   }
 
   async run(restoreId: string): Promise<void> {
-    const { repo, known } = this.deps;
+    const { repo } = this.deps;
     const log = await repo.get(restoreId);
     // Delivered again after it ran (or while another service runs it): nothing to do here.
     if (!log || log.status !== 'PENDING') return;
@@ -54,10 +57,7 @@ export class FullRestoreJob {
     progress.start();
     const failovers = [...log.failovers];
     try {
-      const backup = await known.get(log.backupId!);
-      if (!backup) throw new LifeboatError('NOT_FOUND', `backup ${log.backupId} is not known to the restore service`);
-      progress.totalBytes = backup.sizeBytes;
-      const result = log.dryRun ? await this.#dryRun(log, backup, progress, failovers) : await this.#restore(log, backup, progress, failovers);
+      const result = log.backupIds ? await this.deps.tenants.run(log, progress, failovers) : await this.#database(log, progress, failovers);
       const completedAt = new Date();
       const durationSeconds = (completedAt.getTime() - startedAt.getTime()) / 1000;
       await repo.update(log.id, { ...result, status: 'COMPLETED', completedAt, durationSeconds, failovers });
@@ -85,6 +85,13 @@ export class FullRestoreJob {
     } finally {
       progress.stop();
     }
+  }
+
+  async #database(log: RestoreLog, progress: RestoreProgressReporter, failovers: RestoreLog['failovers']) {
+    const backup = await this.deps.known.get(log.backupId!);
+    if (!backup) throw new LifeboatError('NOT_FOUND', `backup ${log.backupId} is not known to the restore service`);
+    progress.totalBytes = backup.sizeBytes;
+    return log.dryRun ? this.#dryRun(log, backup, progress, failovers) : this.#restore(log, backup, progress, failovers);
   }
 
   async #restore(log: RestoreLog, backup: KnownBackup, progress: RestoreProgressReporter, failovers: RestoreLog['failovers']) {
