@@ -8,7 +8,10 @@ import { applySchema, resetSchema } from './schema';
 import { seedDemo, type SeedReport } from './seed';
 import { writeLoad, type WriteLoadReport } from './write-load';
 
-const USAGE = `usage: node infra/demo-app/dist/src/cli.js <command> --database-url URL [options]
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/lifeboat_demo';
+
+const USAGE = `usage: node infra/demo-app/dist/src/cli.js <command> [--database-url URL] [options]
+(default URL: $LIFEBOAT_SOURCE_DATABASE_URL, else ${DEFAULT_DATABASE_URL})
 
 commands:
   schema   create the demo tables and roles when missing (safe to re-run)
@@ -89,8 +92,9 @@ async function run(argv: string[]): Promise<void> {
   }
   const [command, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-  const url = values['database-url'];
-  if (!url) throw new UsageError(command ? '--database-url is required' : 'a command is required');
+  // Default: the protected database Lifeboat is configured with, else npm start's demo database.
+  const url = values['database-url'] ?? process.env.LIFEBOAT_SOURCE_DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  if (!command) throw new UsageError('a command is required');
   const print = (result: unknown, text: string) => console.log(values.json ? JSON.stringify(result, null, 2) : text);
 
   switch (command) {
