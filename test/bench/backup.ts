@@ -18,9 +18,9 @@
  * The system is stopped and its temporary databases and directories removed however the run ends;
  * the benchmark databases are kept for the next run (`--rebuild` makes them again).
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
 import { type BackupView, type System, jobOf, startSystem, triggerFull } from '../src/index';
 import { type BenchDatabase, type Recipe, ensureBenchDatabase } from './lib/databases';
 import { cleanUp, cleanUpOnSignals, deferCleanup } from './lib/cleanup';
@@ -29,21 +29,21 @@ import { CORES, type ProcessCpu, cpuSince, machineCpu, median, peakRss, processC
 const LARGE: Recipe = { name: 'lifeboat_bench_l', scale: 70, documents: 300_000 };
 const SMALL: Recipe = { name: 'lifeboat_bench_s', scale: 7, documents: 30_000 };
 
-/** Sizes are decimal: 1 MB = 10^6 bytes (the memory bar is the stricter for it). */
-const MB = 1e6;
+/** Memory is counted as the kernel counts it (1 MiB = 2^20 bytes), files and databases in decimal units. */
+const MIB = 1024 * 1024;
 const BARS = {
   /** Lifeboat's full backup / the pigz -9 pipeline, at most. */
   lifeboatOverPigz: 1.15,
   /** The gzip -9 pipeline / Lifeboat's full backup, at least. */
   gzipOverLifeboat: 1.4,
   /** The executor's peak resident memory, below. */
-  peakRss: 200 * MB,
+  peakRss: 200 * MIB,
   /**
-   * How much more the executor may peak at with the large database than with the small one: GC
-   * heaps differ by a few MB from run to run, while memory that grew with the data would show
+   * How much more the executor may peak at with the large database than with the small one: its
+   * heaps differ by a few MiB from run to run, while memory that grew with the data would show
    * ten times what the small database costs.
    */
-  peakRssGrowth: 20 * MB,
+  peakRssGrowth: 20 * MIB,
 };
 
 /** Before each measurement: under 15 % of all cores busy for 3 s in a row, waiting 3 min at most. */
@@ -60,8 +60,11 @@ const LABELS: Record<ContenderId, string> = {
   pgdump: 'pg_dump alone (> /dev/null)',
 };
 
-const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
+/** As pg_size_pretty and psql's \l+ print it. */
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 const pad = (text: string, width: number) => text.padEnd(width);
 const num = (value: number, digits = 2) => value.toFixed(digits).padStart(7);
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
@@ -316,7 +319,7 @@ function report(results: Results): void {
   const { medians, ratios, bars, runs } = results;
   const lifeboat = runs.filter((r) => r.contender === 'lifeboat').map((r) => r.lifeboat!);
   const busy = runs.filter((r) => !r.quiet).length;
-  console.log(`\nfull backup of ${results.databases[0].name} (${gb(results.databases[0].sizeBytes)} on disk, dump ${gb(median(lifeboat.map((l) => l.dumpBytes)))}), ${results.rounds} rounds, ${results.machine.cores} cores, ${results.machine.pgDump}`);
+  console.log(`\nfull backup of ${results.databases[0].name} (${gib(results.databases[0].sizeBytes)} on disk, dump ${gb(median(lifeboat.map((l) => l.dumpBytes)))}), ${results.rounds} rounds, ${results.machine.cores} cores, ${results.machine.pgDump}`);
   if (Object.keys(results.settings).length > 0) console.log(`Lifeboat settings: ${Object.entries(results.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   console.log(`\n  ${pad('contender', 46)} median s  × pg_dump   runs (s)                 CPU s  machine CPU s`);
   for (const c of CONTENDERS) {
@@ -332,14 +335,15 @@ function report(results: Results): void {
   );
   console.log(`  compression ratio (dump / artifact): ${ratios.compression.toFixed(2)} (artifact ${mb(median(lifeboat.map((l) => l.artifactBytes)))})`);
   console.log(`  time until VERIFIED in all three locations (median): ${results.verifiedSeconds.toFixed(1)} s`);
-  console.log(`  small database (${results.databases[1].name}, ${gb(results.databases[1].sizeBytes)}): Lifeboat median ${median(results.small.seconds).toFixed(2)} s`);
+  console.log(`  small database (${results.databases[1].name}, ${gib(results.databases[1].sizeBytes)}): Lifeboat median ${median(results.small.seconds).toFixed(2)} s`);
   if (busy > 0) console.log(`  note: ${busy} of ${runs.length} measurements started while the machine was busy with something else`);
   console.log('\nbars');
   console.log(`  Lifeboat / pigz -9 pipeline   ${num(ratios.lifeboatOverPigz)}  must be <= ${BARS.lifeboatOverPigz}   ${verdict(bars.lifeboatOverPigz)}`);
   console.log(`  gzip -9 pipeline / Lifeboat   ${num(ratios.gzipOverLifeboat)}  must be >= ${BARS.gzipOverLifeboat}    ${verdict(bars.gzipOverLifeboat)}`);
   const peak = results.peakRssBytes;
-  console.log(`  executor peak RSS: small ${mb(peak.small)}, large ${mb(peak.large)}; must be < ${mb(BARS.peakRss)}   ${verdict(bars.peakRss)}`);
-  console.log(`  executor peak RSS growth, large - small: ${mb(peak.large - peak.small)}; must be <= ${mb(BARS.peakRssGrowth)}   ${verdict(bars.peakRssGrowth)}`);
+  const both = (bytes: number) => `${mib(bytes)} (${mb(bytes)})`;
+  console.log(`  executor peak RSS: small ${both(peak.small)}, large ${both(peak.large)}; must be < ${mib(BARS.peakRss)}   ${verdict(bars.peakRss)}`);
+  console.log(`  executor peak RSS growth, large - small: ${mib(peak.large - peak.small)}; must be <= ${mib(BARS.peakRssGrowth)}   ${verdict(bars.peakRssGrowth)}`);
 }
 
 async function main(): Promise<number> {
@@ -350,7 +354,7 @@ async function main(): Promise<number> {
   const large = await ensureBenchDatabase(LARGE, { rebuild: options.rebuild, log });
   const small = await ensureBenchDatabase(SMALL, { rebuild: options.rebuild, log });
   for (const db of [large, small]) {
-    console.log(`  ${pad(db.recipe.name, 18)} ${gb(db.sizeBytes)} on disk: pgbench scale ${db.recipe.scale} + ${db.recipe.documents.toLocaleString('en')} documents${db.generated ? ' (generated now)' : ' (reused)'}`);
+    console.log(`  ${pad(db.recipe.name, 18)} ${gib(db.sizeBytes)} (${gb(db.sizeBytes)}) on disk: pgbench scale ${db.recipe.scale} + ${db.recipe.documents.toLocaleString('en')} documents${db.generated ? ' (generated now)' : ' (reused)'}`);
   }
   const measured = await measureLarge(large, options);
   const smallRuns = await measureSmall(small, options);

@@ -28,6 +28,8 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** Tenants seeded in the protected (demo) database; default 5. */
   tenants?: number;
+  /** More replicas of a service, named `<service>-2`, `<service>-3`… (each on its own port). */
+  replicas?: Partial<Record<ServiceName, number>>;
 }
 
 export interface System {
@@ -100,8 +102,17 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     if (lines.length > LOG_LINES) lines.splice(0, lines.length - LOG_LINES);
     if (process.env.LIFEBOAT_TEST_VERBOSE) process.stderr.write(chunk);
   });
+  const extra: ProcessSpec[] = [];
+  for (const [service, count] of Object.entries(options.replicas ?? {})) {
+    for (let i = 2; i <= (count ?? 1); i++) {
+      const port = await freePort();
+      const portEnv = { ...env, [`LIFEBOAT_${service.toUpperCase().replace(/-/g, '_')}_PORT`]: String(port) };
+      extra.push({ name: `${service}-${i}`, command: process.execPath, args: [join(ROOT, `services/${service}/dist/src/main.js`)], env: portEnv, cwd: ROOT });
+    }
+  }
   const specs: ProcessSpec[] = [
     ...services.map((s) => ({ name: s, command: process.execPath, args: [join(ROOT, `services/${s}/dist/src/main.js`)], env, cwd: ROOT })),
+    ...extra,
     { name: 'gateway', command: process.execPath, args: [join(ROOT, 'gateway/dist/src/main.js')], env, cwd: ROOT },
   ];
   const supervisor = new Supervisor(specs, { out, backoffMs: 200, stopTimeoutMs: 5000 });

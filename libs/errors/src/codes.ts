@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   TRUNCATED: { retryable: false, description: 'The artifact ends before its final chunk.' },
   BACKUP_FAILED: { retryable: false, description: 'A backup job failed; the message says at which step.' },
   RESTORE_FAILED: { retryable: false, description: 'A restore failed; the message says at which step.' },
+  UNSAFE_ARCHIVE: { retryable: false, description: 'An archive holds an entry that could write outside its target directory (absolute or .. path, link, device); nothing was extracted.' },
   MANIFEST_INVALID: { retryable: false, description: 'A manifest beside an artifact is missing fields or is not JSON.' },
   EVENT_INVALID: { retryable: false, description: 'An event does not match its catalog schema.' },
   QUERY_TOO_COMPLEX: { retryable: false, description: 'The query exceeds the depth or size limit.' },

@@ -32,6 +32,8 @@ export interface SupervisorOptions {
 
 interface Managed {
   spec: ProcessSpec;
+  /** Killed on purpose: not restarted. */
+  retired?: boolean;
   child?: ChildProcess;
   restarts: number;
   delay: number;
@@ -109,7 +111,7 @@ export class Supervisor {
   }
 
   #afterExit(m: Managed): void {
-    if (this.#stopping || m.spec.restart === false) return;
+    if (this.#stopping || m.retired || m.spec.restart === false) return;
     const stable = Date.now() - m.startedAt >= (this.options.stableAfterMs ?? 60_000);
     if (stable) m.delay = this.options.backoffMs ?? 1000;
     const delay = m.delay;
@@ -118,6 +120,15 @@ export class Supervisor {
     this.#line(m.spec.name, `restarting in ${delay} ms`);
     this.#emit({ type: 'restarting', name: m.spec.name });
     m.timer = setTimeout(() => this.#spawn(m), delay);
+  }
+
+  /** Kills one process and does not restart it (a replica dying for good); resolves once it exited. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const m = this.#procs.get(name);
+    if (!m?.child?.pid) return;
+    m.retired = true;
+    signalGroup(m.child.pid, signal);
+    await m.exited;
   }
 
   /** Stops every process it started; resolves when all have exited. */

@@ -1,7 +1,8 @@
-/** Follows the executors' job events to keep each job's status, times and message current. */
+/** Follows the executors' job events to keep each job's status, times and message current, and its schedule's last outcome. */
 import type { EntityManager } from '@lifeboat/db';
 import type { EventBus, Inbox, Stoppable } from '@lifeboat/events';
 import { BackupJob } from '../repositories/backup-job.entity';
+import { Schedule } from '../repositories/schedule.entity';
 
 export async function consumeJobStatus(bus: EventBus, inbox: Inbox<EntityManager>): Promise<Stoppable[]> {
   return Promise.all([
@@ -18,6 +19,10 @@ export async function consumeJobStatus(bus: EventBus, inbox: Inbox<EntityManager
       job.message = event.data.message;
       job.finishedAt = new Date(event.data.finishedAt);
       job.startedAt ??= job.finishedAt;
+      if (job.scheduleId) {
+        const schedule = await em.findOne(Schedule, { id: job.scheduleId });
+        if (schedule && (!schedule.lastRunAt || !job.scheduledFor || job.scheduledFor >= schedule.lastRunAt)) schedule.lastOutcome = event.data.status;
+      }
     }),
   ]);
 }

@@ -9,18 +9,15 @@ export class BackupJobRepository {
     return this.orm.em.fork().findOne(BackupJob, { id });
   }
 
-  async list(limit: number, offset: number): Promise<BackupJob[]> {
-    return this.orm.em.fork().find(BackupJob, {}, { orderBy: { createdAt: 'desc', id: 'asc' }, limit, offset });
+  async list(limit: number, offset: number, scheduleId?: string): Promise<BackupJob[]> {
+    return this.orm.em.fork().find(BackupJob, scheduleId ? { scheduleId } : {}, { orderBy: { createdAt: 'desc', id: 'asc' }, limit, offset });
   }
 
-  async create(job: Pick<BackupJob, 'type' | 'tenantIds' | 'requestedBy' | 'scheduleId' | 'runAt' | 'status'> & { queuedAt: Date | null }): Promise<BackupJob> {
+  async create(job: Pick<BackupJob, 'type' | 'tenantIds' | 'requestedBy' | 'scheduleId' | 'runAt' | 'status' | 'queuedAt'>): Promise<BackupJob> {
     const em = this.orm.em.fork();
     const entity = em.create(BackupJob, job);
     await em.persistAndFlush(entity);
     return entity;
   }
 
-  async remove(id: string): Promise<void> {
-    await this.orm.em.fork().nativeDelete(BackupJob, { id });
-  }
 }

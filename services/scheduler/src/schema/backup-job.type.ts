@@ -11,7 +11,7 @@ export class BackupJobView {
   @Field(() => BackupType)
   type!: BackupType;
 
-  @Field(() => String, { description: 'SCHEDULED, QUEUED, RUNNING, SUCCEEDED, PARTIAL, FAILED, SKIPPED or CANCELLED' })
+  @Field(() => String, { description: 'SCHEDULED, QUEUED, RUNNING, SUCCEEDED, PARTIAL, FAILED, SKIPPED, MISSED or CANCELLED' })
   status!: string;
 
   @Field(() => [String], { nullable: true })
@@ -25,6 +25,12 @@ export class BackupJobView {
 
   @Field(() => Date, { nullable: true })
   runAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "The schedule's occurrence this job is" })
+  scheduledFor!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The scheduler replica that fired it' })
+  firedBy!: string | null;
 
   @Field(() => String, { nullable: true })
   message!: string | null;
