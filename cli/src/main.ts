@@ -8,6 +8,7 @@ import { UsageError, type Command, type Context } from './command';
 import { backupFull, backupVerify } from './commands/backup.command';
 import { backupsList } from './commands/backups.command';
 import { catalogRebuild } from './commands/catalog.command';
+import { configList, configRestore } from './commands/config.command';
 import { decrypt } from './commands/decrypt.command';
 import { inspect } from './commands/inspect.command';
 import { login } from './commands/login.command';
@@ -15,7 +16,7 @@ import { restore } from './commands/restore.command';
 import { version } from './commands/version.command';
 import { EXIT_USAGE, reportFailure } from './failure';
 
-const COMMANDS: readonly Command[] = [login, backupFull, backupVerify, backupsList, restore, decrypt, inspect, catalogRebuild, version];
+const COMMANDS: readonly Command[] = [login, backupFull, backupVerify, backupsList, restore, configList, configRestore, decrypt, inspect, catalogRebuild, version];
 
 function listing(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));

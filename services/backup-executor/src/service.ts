@@ -1,4 +1,5 @@
 /** The backup-executor: runs backup jobs and owns the Backup records. */
+import { resolve } from 'node:path';
 import type { Keyring } from '@lifeboat/artifact';
 import type { ServiceContext, ServiceDefinition } from '@lifeboat/service-host';
 import { loadLocations, openLocations, type Storage } from '@lifeboat/storage';
@@ -7,6 +8,7 @@ import { backupExecutorOptions } from './config';
 import { consumeVerification } from './events/verification.consumer';
 import { BackupJobHandler } from './jobs/backup-job.handler';
 import { BackupRecorder } from './jobs/backup-recorder';
+import { ConfigurationBackupJob } from './jobs/configuration-backup.job';
 import { FullBackupJob } from './jobs/full-backup.job';
 import { startStaleBackupReaper } from './jobs/stale-backup.reaper';
 import { TenantBackupJob } from './jobs/tenant-backup.job';
@@ -46,7 +48,14 @@ function setup(ctx: Ctx): Parts {
     concurrency: config.LIFEBOAT_TENANT_BACKUP_CONCURRENCY,
     level: config.LIFEBOAT_COMPRESSION_LEVEL,
   });
-  return { repo, locations, handler: new BackupJobHandler({ full, tenants, repo, bus, instance, logger }) };
+  const configuration = new ConfigurationBackupJob({
+    recorder,
+    repo,
+    root: resolve(ctx.env.LIFEBOAT_HOME ?? process.cwd(), config.LIFEBOAT_CONFIG_ROOT ?? '.'),
+    globs: config.LIFEBOAT_CONFIG_GLOBS,
+    level: config.LIFEBOAT_COMPRESSION_LEVEL,
+  });
+  return { repo, locations, handler: new BackupJobHandler({ full, tenants, configuration, repo, bus, instance, logger }) };
 }
 
 export const backupExecutor: ServiceDefinition<typeof backupExecutorOptions, Parts> = {

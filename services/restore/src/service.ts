@@ -7,6 +7,8 @@ import { type LocationConfig, loadLocations, openLocations } from '@lifeboat/sto
 import { tenancySettingsOf } from '@lifeboat/tenancy';
 import { restoreOptions } from './config';
 import { consumeCatalog } from './events/catalog.consumer';
+import { ConfigurationRestore } from './jobs/configuration-restore';
+import { ConfigurationResolver } from './resolvers/configuration.resolver';
 import { CopyFetcher } from './jobs/copy-fetcher';
 import { RestoreJob } from './jobs/restore.job';
 import { startStaleRestoreReaper } from './jobs/stale-restore.reaper';
@@ -22,6 +24,7 @@ import { StartRestoreResolver } from './resolvers/start-restore.resolver';
 type Ctx = ServiceContext<typeof restoreOptions>;
 
 interface Parts {
+  configuration: ConfigurationRestore;
   repo: RestoreLogRepository;
   known: KnownBackupRepository;
   server: DatabaseServer;
@@ -46,7 +49,7 @@ function setup(ctx: Ctx): Parts {
   const settings = tenancySettingsOf(config);
   const tenants = new TenantRestoreJob({ repo, known, fetcher, sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL, spoolDir, settings });
   const job = new RestoreJob({ tenants, repo, known, fetcher, server, sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL, spoolDir, pgBinDir: config.LIFEBOAT_PG_BIN_DIR, bus, logger, instance });
-  return { repo, known, server, job, spoolDir };
+  return { repo, known, server, job, spoolDir, configuration: new ConfigurationRestore(repo, fetcher, spoolDir) };
 }
 
 export const restoreService: ServiceDefinition<typeof restoreOptions, Parts> = {
@@ -56,10 +59,11 @@ export const restoreService: ServiceDefinition<typeof restoreOptions, Parts> = {
   options: restoreOptions,
   entities: [RestoreLog, KnownBackup],
   migrations,
-  subgraph: { resolvers: [RestoreLogResolver, StartRestoreResolver] },
+  subgraph: { resolvers: [RestoreLogResolver, StartRestoreResolver, ConfigurationResolver] },
   setup,
-  resolvers: (ctx, { repo, known, server }) => [
+  resolvers: (ctx, { repo, known, server, configuration }) => [
     new RestoreLogResolver(repo),
+    new ConfigurationResolver(known, configuration),
     new StartRestoreResolver({
       repo,
       known,

@@ -8,6 +8,7 @@ import type { EventBus, Job } from '@lifeboat/events';
 import type { Logger } from '@lifeboat/observability';
 import type { BackupRepository } from '../repositories/backup.repository';
 import type { Backup } from '../repositories/backup.entity';
+import type { ConfigurationBackupJob } from './configuration-backup.job';
 import type { FullBackupJob } from './full-backup.job';
 import type { TenantBackupJob } from './tenant-backup.job';
 
@@ -18,7 +19,15 @@ type JobStatus = 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'SKIPPED';
 
 export class BackupJobHandler {
   constructor(
-    private readonly deps: { full: FullBackupJob; tenants: TenantBackupJob; repo: BackupRepository; bus: EventBus; instance: string; logger: Logger },
+    private readonly deps: {
+      full: FullBackupJob;
+      tenants: TenantBackupJob;
+      configuration: ConfigurationBackupJob;
+      repo: BackupRepository;
+      bus: EventBus;
+      instance: string;
+      logger: Logger;
+    },
   ) {}
 
   async handle(job: Job<'backup'>): Promise<void> {
@@ -28,7 +37,7 @@ export class BackupJobHandler {
     const alive = earlier.find((b) => b.status === 'IN_PROGRESS' && b.heartbeatAt && Date.now() - b.heartbeatAt.getTime() < HEARTBEAT_STALE_MS / 2);
     if (alive) throw new LifeboatError('CONFLICT', `job ${jobId} is still running on ${alive.instance}`);
     const done = earlier.filter((b) => b.status === 'COMPLETED' || b.status === 'VERIFIED');
-    if (type === 'FULL_DATABASE' && done.length > 0) {
+    if ((type === 'FULL_DATABASE' || type === 'CONFIGURATION') && done.length > 0) {
       await this.#finished(job, 'SUCCEEDED', done.map((b) => b.id), null);
       return;
     }
@@ -43,6 +52,11 @@ export class BackupJobHandler {
         this.deps.logger.warn({ jobId, err: messageOf(err) }, 'job skipped');
         await this.#finished(job, 'SKIPPED', [], messageOf(err));
       }
+      return;
+    }
+    if (type === 'CONFIGURATION') {
+      const backup = await this.deps.configuration.run(jobId);
+      await this.#finished(job, backup.status === 'FAILED' ? 'FAILED' : 'SUCCEEDED', [backup.id], backup.error ?? (backup.warnings.length ? backup.warnings.join('; ') : null));
       return;
     }
     if (type === 'TENANT_BACKUP') {

@@ -1,6 +1,6 @@
 /** A backup artifact as the backup-executor records it: the seed's Backup model plus what an operator needs to trust it. */
 import { randomUUID } from 'node:crypto';
-import { BigIntType, Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, BigIntType, Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { BackupStatus, BackupType } from '@lifeboat/vocabulary';
 
 @Entity({ tableName: 'backup' })
@@ -60,6 +60,10 @@ export class Backup {
   /** The master key id that wraps this artifact's data key. */
   @Property({ type: 'string', length: 100, nullable: true })
   keyId: string | null = null;
+
+  /** What did not stop the backup but deserves a look (a configuration glob that matched nothing). */
+  @Property({ type: ArrayType })
+  warnings: string[] & Opt = [];
 
   /** The object key, the same in every location. */
   @Property({ type: 'string', length: 1000 })

@@ -52,4 +52,7 @@ export class BackupView {
 
   @Field(() => String, { nullable: true, description: 'Id of the master key that wraps the data key' })
   keyId!: string | null;
+
+  @Field(() => [String], { description: 'What did not stop the backup but deserves a look' })
+  warnings!: string[];
 }

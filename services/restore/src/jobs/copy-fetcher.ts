@@ -63,7 +63,7 @@ export class CopyFetcher {
     for (const location of this.locations) {
       try {
         const bytes = await this.#readCopy(location, backup, sink(), (n) => callbacks.onBytes(location.name, n));
-        return { location: location.name, bytes, manifest: await this.#manifest(backup, [location, ...this.locations.filter((l) => l !== location)]) };
+        return { location: location.name, bytes, manifest: await this.manifest(backup, [location, ...this.locations.filter((l) => l !== location)]) };
       } catch (err) {
         await cleanup();
         const code = errorCodeOf(err);
@@ -111,7 +111,8 @@ export class CopyFetcher {
     return bytes;
   }
 
-  async #manifest(backup: BackupToFetch, order: Storage[]): Promise<ArtifactManifest> {
+  /** The backup's manifest from the first location (in `order`) holding a readable one that describes it. */
+  async manifest(backup: BackupToFetch, order: Storage[] = this.locations): Promise<ArtifactManifest> {
     const problems: string[] = [];
     for (const location of order) {
       try {
