@@ -1,21 +1,10 @@
 import { isLifeboatError } from '@lifeboat/errors';
+import { stopOnSignals } from '@lifeboat/supervisor';
 import { startGateway } from './gateway';
 
 async function main(): Promise<void> {
   const gateway = await startGateway(process.env);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`gateway: ${signal}, stopping\n`);
-    setTimeout(() => process.exit(1), 10_000).unref();
-    gateway.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals('gateway', () => gateway.stop());
 }
 
 main().catch((err: unknown) => {

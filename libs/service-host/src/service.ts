@@ -18,6 +18,7 @@ import { type LifeboatError, isLifeboatError, messageOf } from '@lifeboat/errors
 import { EventBus, type Stoppable } from '@lifeboat/events';
 import { type SubgraphContext, type SubgraphOptions, buildSubgraph, formatError, toGraphQLError, verifyIdentity } from '@lifeboat/graphql';
 import { Counter, HealthChecks, Histogram, type Logger, type Registry, createLogger, createMetricsRegistry, observabilityRouter } from '@lifeboat/observability';
+import { stopOnSignals } from '@lifeboat/supervisor';
 
 export interface ServiceDefinition<S extends OptionSet, P = void> {
   /** Process and event source name, e.g. `backup-executor`. */
@@ -102,7 +103,7 @@ export function serviceOptions<S extends OptionSet>(def: Pick<ServiceDefinition<
 
 const hostOption = str({ description: 'Address the HTTP servers listen on', default: '127.0.0.1' });
 
-/** Runs a service until SIGINT/SIGTERM; exits the process with a clear message when it cannot start. */
+/** Runs a service until SIGINT/SIGTERM (or its supervisor's end); exits the process with a clear message when it cannot start. */
 export async function runServiceMain<S extends OptionSet, P>(def: ServiceDefinition<S, P>): Promise<void> {
   let running: RunningService;
   try {
@@ -112,20 +113,7 @@ export async function runServiceMain<S extends OptionSet, P>(def: ServiceDefinit
     process.stderr.write(`${def.name}: cannot start: ${text}\n`);
     process.exit(1);
   }
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`${def.name}: ${signal}, stopping\n`);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    running.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals(def.name, () => running.stop());
 }
 
 export async function startService<S extends OptionSet, P>(def: ServiceDefinition<S, P>, env: Record<string, string | undefined>): Promise<RunningService> {

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Supervisor } from './index';
 
@@ -45,4 +47,32 @@ test('a process that ignores SIGTERM is killed after the grace period', async ()
   await sut.stop();
   assert.ok(Date.now() - started >= 250);
   assert.throws(() => process.kill(pid, 0), /ESRCH/);
+});
+
+test('a child stops on its own when the supervisor is killed outright', async () => {
+  const stopOnSignalsModule = JSON.stringify(join(__dirname, 'stop-on-signals.js'));
+  const child = `require(${stopOnSignalsModule}).stopOnSignals('child', async () => {}); console.log('pid ' + process.pid); setInterval(() => {}, 1000)`;
+  const host = `const { Supervisor } = require(${JSON.stringify(join(__dirname, 'supervisor.js'))});
+    new Supervisor([{ name: 'child', command: process.execPath, args: ['-e', ${JSON.stringify(child)}] }]).start();`;
+  const supervisor = spawn(process.execPath, ['-e', host], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  const childPid = await new Promise<number>((resolve, reject) => {
+    supervisor.stdout.on('data', (c) => {
+      output += String(c);
+      const m = /pid (\d+)/.exec(output);
+      if (m) resolve(Number(m[1]));
+    });
+    supervisor.once('exit', () => reject(new Error(`the supervisor exited early: ${output}`)));
+  });
+  supervisor.kill('SIGKILL');
+  for (let i = 0; i < 50; i++) {
+    try {
+      process.kill(childPid, 0);
+    } catch {
+      return;
+    }
+    await wait(100);
+  }
+  process.kill(childPid, 'SIGKILL');
+  assert.fail('the child outlived its supervisor by 5 s');
 });

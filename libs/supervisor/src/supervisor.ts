@@ -3,11 +3,13 @@
  * name, restarts one that exits unexpectedly (with backoff, reset once it has run for a minute),
  * and on stop() sends SIGTERM to each, then SIGKILL to any still running after the grace period.
  * Children run in their own process groups, so a terminal's Ctrl-C reaches only the supervisor,
- * which then stops exactly what it started.
+ * which then stops exactly what it started. A child also stops when the supervisor dies (see
+ * stop-on-signals).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
+import { SUPERVISED_VARIABLE } from './stop-on-signals';
 
 export interface ProcessSpec {
   name: string;
@@ -88,8 +90,9 @@ export class Supervisor {
     const { spec } = m;
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...spec.env, [SUPERVISED_VARIABLE]: '1' },
+      // Our end of the child's stdin closes when we die, however we die: the child then stops.
+      stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
     m.child = child;
