@@ -47,7 +47,7 @@ if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 console.log(`running ${files.length} test files`);
 const r = spawnSync(
   process.execPath,
-  ['--test', '--test-reporter=spec', `--test-concurrency=${process.env.LIFEBOAT_TEST_CONCURRENCY ?? 3}`, ...files],
+  ['--test', '--test-reporter=spec', '--test-timeout=300000', `--test-concurrency=${process.env.LIFEBOAT_TEST_CONCURRENCY ?? 3}`, ...files],
   { cwd: root, stdio: 'inherit', env: { ...process.env, LIFEBOAT_LOG_LEVEL: process.env.LIFEBOAT_LOG_LEVEL ?? 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
 );
 process.exit(r.status ?? 1);

@@ -90,7 +90,8 @@ test('an invalid message on the stream is terminated without calling the handler
   let calls = 0;
   const consumer = await b.consume('t4', 'wal.archived', new MemoryInbox(), async () => void calls++);
   await a.nc.jetstream().publish(a.subjects.event('wal.archived'), JSONCodec().encode({ hello: 'world' }));
-  const good = { segment: '000000010000000000000001', timeline: 1, locations: ['r2'], archivedAt: new Date().toISOString() };
+  const now = new Date().toISOString();
+  const good = { segment: '000000010000000000000001', timeline: 1, systemId: '7311', startLsn: '0/1000000', endLsn: '0/2000000', locations: ['r2'], sizeBytes: 16, spooledAt: now, archivedAt: now };
   await a.publish('wal.archived', good);
   await eventually('the valid one handled', async () => calls === 1);
   await new Promise((r) => setTimeout(r, 300));
@@ -133,6 +134,7 @@ test('each job on the work queue runs on exactly one of two workers', async () =
 
 test('watchEvents streams live envelopes and return() releases the subscription at once', async () => {
   const sut = b.watchEvents(['service.started']);
+  await b.nc.flush(); // the server has the subscription before anything is published
   const pending = sut.next();
   await a.publish('service.started', started('live'));
   const first = await pending;
