@@ -14,9 +14,10 @@ import { inspect } from './commands/inspect.command';
 import { login } from './commands/login.command';
 import { restore } from './commands/restore.command';
 import { version } from './commands/version.command';
+import { walFetch, walPush } from './commands/wal.command';
 import { EXIT_USAGE, reportFailure } from './failure';
 
-const COMMANDS: readonly Command[] = [login, backupFull, backupVerify, backupsList, restore, configList, configRestore, decrypt, inspect, catalogRebuild, version];
+const COMMANDS: readonly Command[] = [login, backupFull, backupVerify, backupsList, restore, configList, configRestore, decrypt, inspect, catalogRebuild, walPush, walFetch, version];
 
 function listing(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './run-cli';
 
-const COMMANDS = ['login', 'backup full', 'backup verify', 'backups list', 'restore', 'config list', 'config restore', 'decrypt', 'inspect', 'catalog rebuild', 'version'];
+const COMMANDS = ['login', 'backup full', 'backup verify', 'backups list', 'restore', 'config list', 'config restore', 'decrypt', 'inspect', 'catalog rebuild', 'wal-push', 'wal-fetch', 'version'];
 
 test('lifeboat --help lists every command and exits 0', async () => {
   const sut = await runCli(['--help']);

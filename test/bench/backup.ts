@@ -159,33 +159,50 @@ function usage(problem?: string): never {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls the backup of a job until `done` holds; rejects when it FAILED, or the job ended without one. */
-async function untilBackup(sys: System, token: string, jobId: string, what: string, done: (b: BackupView) => boolean): Promise<BackupView> {
+type JobView = Awaited<ReturnType<typeof jobOf>>;
+
+const fullBackupOf = (job: JobView) => job.backups.find((b) => b.type === 'FULL_DATABASE');
+
+/**
+ * Polls a job until `done` returns its value; rejects when a backup of the job FAILED, or the job
+ * ended without a full backup.
+ */
+async function untilJob<T>(sys: System, token: string, jobId: string, what: string, done: (job: JobView) => T | undefined): Promise<T> {
   const deadline = Date.now() + BACKUP_TIMEOUT_MS;
   let last = '';
   while (Date.now() < deadline) {
     const job = await jobOf(sys, token, jobId);
-    const backup = job.backups[0];
-    if (backup?.status === 'FAILED') throw new Error(`the backup FAILED: ${backup.error}`);
-    if (!backup && ['FAILED', 'SKIPPED', 'CANCELLED'].includes(job.status)) throw new Error(`the backup job ended ${job.status}: ${job.message}`);
-    if (backup && done(backup)) return backup;
-    last = backup
-      ? `${backup.status}; copies ${backup.copies.map((c) => `${c.location} ${c.status}${c.lastError ? ` (${c.lastError})` : ''}`).join(', ')}`
-      : `job ${job.status}`;
+    const failed = job.backups.find((b) => b.status === 'FAILED');
+    if (failed) throw new Error(`the ${failed.type} backup FAILED: ${failed.error}`);
+    if (!fullBackupOf(job) && ['FAILED', 'SKIPPED', 'CANCELLED'].includes(job.status)) throw new Error(`the backup job ended ${job.status}: ${job.message}`);
+    const value = done(job);
+    if (value !== undefined) return value;
+    const copies = (b: BackupView) => b.copies.map((c) => `${c.location} ${c.status}${c.lastError ? ` (${c.lastError})` : ''}`).join(', ');
+    last = `job ${job.status}; ${job.backups.map((b) => `${b.type} ${b.status} (copies: ${copies(b)})`).join('; ') || 'no backup yet'}`;
     await sleep(POLL_MS);
   }
-  throw new Error(`no backup ${what} after ${BACKUP_TIMEOUT_MS / 60_000} min (last seen: ${last})`);
+  throw new Error(`${what}: not after ${BACKUP_TIMEOUT_MS / 60_000} min (last seen: ${last})`);
 }
 
-/** One Lifeboat full backup, timed by its own record; resolves once it is VERIFIED everywhere. */
+const JOB_ENDED = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED', 'CANCELLED'];
+
+/**
+ * One Lifeboat full backup, timed by its own record. Resolves once the job has ended and every
+ * backup it made (a base backup too, when the cluster archives WAL) is VERIFIED in every location.
+ */
 async function lifeboatBackup(sys: System, token: string, executorPid: number): Promise<Omit<Measurement, 'round' | 'quiet'>> {
   const cpuBefore = processCpu(executorPid);
   const machineBefore = machineCpu();
   const jobId = await triggerFull(sys, token);
-  const completed = await untilBackup(sys, token, jobId, 'COMPLETED', (b) => b.status === 'COMPLETED' || b.status === 'VERIFIED');
+  const completed = await untilJob(sys, token, jobId, 'the full backup COMPLETED', (job) => {
+    const full = fullBackupOf(job);
+    return full && (full.status === 'COMPLETED' || full.status === 'VERIFIED') ? full : undefined;
+  });
   const cpu = cpuSince(cpuBefore, processCpu(executorPid));
   const machine = machineCpu().busy - machineBefore.busy;
-  const verified = await untilBackup(sys, token, jobId, 'VERIFIED', (b) => b.status === 'VERIFIED');
+  const verified = await untilJob(sys, token, jobId, 'every backup of the job VERIFIED', (job) =>
+    JOB_ENDED.includes(job.status) && job.backups.every((b) => b.status === 'VERIFIED') ? fullBackupOf(job) : undefined,
+  );
   const seconds = verified.durationSeconds!;
   const startedAt = Date.parse(verified.completedAt!) - seconds * 1000;
   return {

@@ -2,3 +2,4 @@ export { startSystem, SERVICE_NAMES, ROOT, type System, type ServiceName, type G
 export * from './backups';
 export * from './restores';
 export * from './tenants';
+export * from './pitr';

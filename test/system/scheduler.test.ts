@@ -49,6 +49,8 @@ test("the seed's schedules exist on a fresh start, in the configured timezone", 
   assert.equal(byName['Weekly per-tenant backup'].cron, '0 3 * * 0');
   assert.equal(byName['Weekly per-tenant backup'].allTenants, true);
   assert.equal(byName['Daily configuration backup'].cron, '0 4 * * *');
+  assert.equal(byName['WAL archive check'].cron, '*/5 * * * *');
+  assert.equal(byName['WAL archive check'].type, 'WAL_ARCHIVE');
   for (const x of s) {
     assert.equal(x.timezone, 'Europe/Paris');
     assert.ok(x.enabled && x.nextRunAt);
@@ -86,7 +88,7 @@ test('an admin changes a schedule, and a scheduler restart keeps the change (and
   assert.equal(changed.cron, '30 1 * * *');
   assert.equal(changed.timezone, 'America/New_York');
   assert.equal(after.some((x) => x.name === 'Daily configuration backup'), false);
-  assert.equal(after.length, 2);
+  assert.equal(after.length, 3);
 });
 
 test('bad input is BAD_USER_INPUT naming the field, and nothing is saved', async () => {

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   MANIFEST_INVALID: { retryable: false, description: 'A manifest beside an artifact is missing fields or is not JSON.' },
   EVENT_INVALID: { retryable: false, description: 'An event does not match its catalog schema.' },
   QUERY_TOO_COMPLEX: { retryable: false, description: 'The query exceeds the depth or size limit.' },
+  WAL_SPOOL_FULL: { retryable: true, description: 'The WAL spool holds more than its limit: wal-push refused a WAL file, which PostgreSQL keeps and offers again; the shipper is behind or stopped.' },
 } as const satisfies Record<string, { retryable: boolean; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -111,13 +111,31 @@ export const EVENT_CATALOG = {
     },
   },
   'wal.archived': {
-    description: 'A WAL segment is stored in every WAL location.',
+    description: 'A WAL file (segment, or timeline history) is stored in every WAL location; the spool let it go.',
     versions: {
       1: z.object({
-        segment: z.string().regex(/^[0-9A-F]{24}$/),
+        segment: z.string().regex(/^[0-9A-F]{8}[0-9A-Za-z.]*$/),
         timeline: z.number().int().positive(),
+        systemId: z.string().regex(/^\d+$/),
+        startLsn: z.string().nullable(),
+        endLsn: z.string().nullable(),
         locations: z.array(z.string()),
+        sizeBytes: z.number().int().nonnegative(),
+        /** When PostgreSQL handed it over (the spool file's time): commits in it are at most this old. */
+        spooledAt: z.string().datetime(),
         archivedAt: z.string().datetime(),
+      }),
+    },
+  },
+  'alert.raised': {
+    description: 'Something needs an operator: the WAL spool is full or stuck, a backup keeps failing, a location is filling up.',
+    versions: {
+      1: z.object({
+        kind: z.string(),
+        severity: z.enum(['INFO', 'WARNING', 'CRITICAL']),
+        message: z.string(),
+        subject: z.string().nullable(),
+        details: z.record(z.unknown()),
       }),
     },
   },

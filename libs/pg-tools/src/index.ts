@@ -1,6 +1,6 @@
 export { pgBinary, redactUrl } from './binaries';
 export { type ChildStream, spawnOutput, runProgram } from './child-stream';
 export { SnapshotSession, countRows, quoteIdent, type TableCount, type ServerFacts } from './snapshot';
-export { pgDump, connectionOf, type DumpOptions } from './pg-dump';
+export { pgDump, pgBaseBackup, parseBaseBackupLog, connectionOf, type DumpOptions, type BaseBackupPoints } from './pg-dump';
 export { pgRestore, type RestoreOptions } from './pg-restore';
 export { DatabaseServer, checkDatabaseName, databaseUrlOf, databaseNameOf, MAX_DATABASE_NAME } from './databases';

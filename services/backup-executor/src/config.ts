@@ -1,5 +1,5 @@
 /** The backup-executor's own options (beside the common ones of every service). */
-import { int, list, optional, str, url } from '@lifeboat/config';
+import { bool, int, list, optional, str, url } from '@lifeboat/config';
 import { masterKeysOption } from '@lifeboat/artifact';
 import { locationOptions } from '@lifeboat/storage';
 import { tenancyOptions } from '@lifeboat/tenancy';
@@ -20,6 +20,11 @@ export const backupExecutorOptions = {
     description: 'Files and folders a configuration backup collects, as globs relative to LIFEBOAT_CONFIG_ROOT',
     default: ['docker-compose*.yml', '.env*', 'infra/**/nginx.conf', 'infra/**/*.pem', 'infra/**/*.crt', 'infra/**/*.key', 'infra/k8s/**'],
   }),
+  LIFEBOAT_WAL_SPOOL_DIR: optional(str({ description: "Where `lifeboat wal-push` (PostgreSQL's archive_command) leaves WAL for the executor to ship; unset: no WAL archiving" })),
+  LIFEBOAT_WAL_LOCATIONS: list({ description: 'The locations WAL is archived to, in the order wal-fetch reads them', default: ['r2', 'b2'] }),
+  LIFEBOAT_WAL_COMPRESSION_LEVEL: int({ description: 'gzip level of archived WAL (shipped as it comes: speed matters)', default: 6, min: 1, max: 9 }),
+  LIFEBOAT_WAL_STUCK_SECONDS: int({ description: 'The WAL check fails and alerts when a file has waited in the spool longer than this', default: 600, min: 10 }),
+  LIFEBOAT_BASE_BACKUP_WITH_FULL: bool({ description: 'Full database backups also take a physical base backup when the cluster archives WAL (point-in-time recovery starts from one)', default: true }),
   ...tenancyOptions,
   ...locationOptions(['local', 'r2', 'b2']),
 };

@@ -1,6 +1,7 @@
 /** The backup-executor: runs backup jobs and owns the Backup records. */
 import { resolve } from 'node:path';
 import type { Keyring } from '@lifeboat/artifact';
+import { LifeboatError } from '@lifeboat/errors';
 import type { ServiceContext, ServiceDefinition } from '@lifeboat/service-host';
 import { loadLocations, openLocations, type Storage } from '@lifeboat/storage';
 import { tenancySettingsOf } from '@lifeboat/tenancy';
@@ -8,6 +9,11 @@ import { backupExecutorOptions } from './config';
 import { consumeVerification } from './events/verification.consumer';
 import { BackupJobHandler } from './jobs/backup-job.handler';
 import { BackupRecorder } from './jobs/backup-recorder';
+import { BaseBackupJob, clusterFacts } from './jobs/base-backup.job';
+import { WalCheckJob } from './jobs/wal-check.job';
+import { WalShipper } from './jobs/wal-shipper';
+import { WalSegment } from './repositories/wal-segment.entity';
+import { WalSegmentRepository } from './repositories/wal-segment.repository';
 import { ConfigurationBackupJob } from './jobs/configuration-backup.job';
 import { FullBackupJob } from './jobs/full-backup.job';
 import { startStaleBackupReaper } from './jobs/stale-backup.reaper';
@@ -26,6 +32,7 @@ interface Parts {
   repo: BackupRepository;
   locations: Storage[];
   handler: BackupJobHandler;
+  shipper?: WalShipper;
 }
 
 function setup(ctx: Ctx): Parts {
@@ -55,7 +62,42 @@ function setup(ctx: Ctx): Parts {
     globs: config.LIFEBOAT_CONFIG_GLOBS,
     level: config.LIFEBOAT_COMPRESSION_LEVEL,
   });
-  return { repo, locations, handler: new BackupJobHandler({ full, tenants, configuration, repo, bus, instance, logger }) };
+  const base = new BaseBackupJob({ recorder, sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL, compression: { level: config.LIFEBOAT_COMPRESSION_LEVEL, workers: config.LIFEBOAT_COMPRESSION_WORKERS }, pgBinDir: config.LIFEBOAT_PG_BIN_DIR });
+  const facts = once(() => clusterFacts(config.LIFEBOAT_SOURCE_DATABASE_URL));
+  const shipper = config.LIFEBOAT_WAL_SPOOL_DIR
+    ? new WalShipper({
+        spoolDir: resolve(ctx.env.LIFEBOAT_HOME ?? process.cwd(), config.LIFEBOAT_WAL_SPOOL_DIR),
+        locations: walLocations(locations, config.LIFEBOAT_WAL_LOCATIONS),
+        keyring: config.LIFEBOAT_MASTER_KEYS as Keyring,
+        level: config.LIFEBOAT_WAL_COMPRESSION_LEVEL,
+        repo,
+        segments: new WalSegmentRepository(orm),
+        bus,
+        logger,
+        systemId: async () => (await facts()).systemId,
+      })
+    : undefined;
+  const walCheck = new WalCheckJob(shipper, bus, config.LIFEBOAT_WAL_STUCK_SECONDS * 1000);
+  const baseWithFull = async () => config.LIFEBOAT_BASE_BACKUP_WITH_FULL && (await facts()).archiving;
+  return { repo, locations, shipper, handler: new BackupJobHandler({ full, tenants, configuration, base, walCheck, baseWithFull, repo, bus, instance, logger }) };
+}
+
+/** The WAL locations, in the configured order; each must be a configured location. */
+function walLocations(locations: Storage[], names: string[]): Storage[] {
+  return names.map((name) => {
+    const location = locations.find((l) => l.name === name);
+    if (!location) throw new LifeboatError('CONFIG_INVALID', `LIFEBOAT_WAL_LOCATIONS: ${name} is not a configured location (LIFEBOAT_LOCATIONS)`);
+    return location;
+  });
+}
+
+/** A lazily computed value, computed again after a failure. */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= fn().catch((err: unknown) => {
+    value = undefined;
+    throw err;
+  }));
 }
 
 export const backupExecutor: ServiceDefinition<typeof backupExecutorOptions, Parts> = {
@@ -63,7 +105,7 @@ export const backupExecutor: ServiceDefinition<typeof backupExecutorOptions, Par
   schema: 'backup_executor',
   defaultPort: 4002,
   options: backupExecutorOptions,
-  entities: [Backup],
+  entities: [Backup, WalSegment],
   migrations,
   subgraph: { resolvers: [BackupResolver, BackupJobResolver, TenantResolver], orphanedTypes: [BackupJobReference] },
   setup,
@@ -76,8 +118,9 @@ export const backupExecutor: ServiceDefinition<typeof backupExecutorOptions, Par
     Backup: { __resolveReference: (ref: { id: string }) => repo.get(ref.id) },
     BackupJob: { __resolveReference: resolveBackupJobReference },
   }),
-  start: async (ctx, { repo, locations, handler }) => [
+  start: async (ctx, { repo, locations, handler, shipper }) => [
     ...(await consumeVerification(ctx.bus, ctx.inbox)),
+    ...(shipper ? [shipper.start()] : []),
     startStaleBackupReaper({ repo, bus: ctx.bus, locations, logger: ctx.logger }),
     // A long backup keeps its job in progress; a job whose executor dies comes back after a minute.
     await ctx.bus.workJobs('backup', (job) => handler.handle(job), { concurrency: ctx.config.LIFEBOAT_BACKUP_CONCURRENCY, ackWaitMs: 60_000 }),

@@ -16,6 +16,10 @@ export const restoreOptions = {
   LIFEBOAT_RESTORE_CONCURRENCY: int({ description: 'Restores one restore service runs at once', default: 1, min: 1, max: 8 }),
   LIFEBOAT_RESTORE_SPOOL_DIR: str({ description: 'Where a decrypted dump is kept while pg_restore reads it (relative to LIFEBOAT_HOME)', default: './var/restore-spool' }),
   LIFEBOAT_PG_BIN_DIR: optional(str({ description: 'Directory of pg_dump and friends (default: the PATH); use the version of the protected server or newer' })),
+  LIFEBOAT_WAL_LOCATIONS: list({ description: 'The locations WAL is archived to, in the order point-in-time recovery reads them', default: ['r2', 'b2'] }),
+  LIFEBOAT_PITR_DIR: str({ description: 'Where point-in-time recoveries build their clusters (relative to LIFEBOAT_HOME); the postgres OS user must be able to reach it', default: './var/pitr' }),
+  LIFEBOAT_PITR_TIMEOUT_SECONDS: int({ description: 'How long a point-in-time recovery may replay WAL before it is given up', default: 3600, min: 30 }),
+  LIFEBOAT_PG_SERVER_BIN_DIR: str({ description: 'Directory of the PostgreSQL server programs (postgres, pg_ctl) recoveries run, of the protected cluster\'s major version', default: '/usr/lib/postgresql/15/bin' }),
   ...tenancyOptions,
   ...locationOptions(['local', 'r2', 'b2']),
 };

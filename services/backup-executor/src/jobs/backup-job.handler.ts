@@ -8,9 +8,11 @@ import type { EventBus, Job } from '@lifeboat/events';
 import type { Logger } from '@lifeboat/observability';
 import type { BackupRepository } from '../repositories/backup.repository';
 import type { Backup } from '../repositories/backup.entity';
+import type { BaseBackupJob } from './base-backup.job';
 import type { ConfigurationBackupJob } from './configuration-backup.job';
 import type { FullBackupJob } from './full-backup.job';
 import type { TenantBackupJob } from './tenant-backup.job';
+import type { WalCheckJob } from './wal-check.job';
 
 /** A backup whose executor has not beaten its heart for this long is presumed dead. */
 export const HEARTBEAT_STALE_MS = 60_000;
@@ -23,6 +25,10 @@ export class BackupJobHandler {
       full: FullBackupJob;
       tenants: TenantBackupJob;
       configuration: ConfigurationBackupJob;
+      base: BaseBackupJob;
+      walCheck: WalCheckJob;
+      /** Whether full backups also take a base backup (the cluster archives WAL). */
+      baseWithFull: () => Promise<boolean>;
       repo: BackupRepository;
       bus: EventBus;
       instance: string;
@@ -37,7 +43,7 @@ export class BackupJobHandler {
     const alive = earlier.find((b) => b.status === 'IN_PROGRESS' && b.heartbeatAt && Date.now() - b.heartbeatAt.getTime() < HEARTBEAT_STALE_MS / 2);
     if (alive) throw new LifeboatError('CONFLICT', `job ${jobId} is still running on ${alive.instance}`);
     const done = earlier.filter((b) => b.status === 'COMPLETED' || b.status === 'VERIFIED');
-    if ((type === 'FULL_DATABASE' || type === 'CONFIGURATION') && done.length > 0) {
+    if (type !== 'TENANT_BACKUP' && done.length > 0) {
       await this.#finished(job, 'SUCCEEDED', done.map((b) => b.id), null);
       return;
     }
@@ -46,12 +52,26 @@ export class BackupJobHandler {
     if (type === 'FULL_DATABASE') {
       try {
         const backup = await this.deps.full.run(jobId);
-        await this.#finished(job, backup.status === 'FAILED' ? 'FAILED' : 'SUCCEEDED', [backup.id], backup.error);
+        const made = [backup];
+        if (backup.status !== 'FAILED' && (await this.deps.baseWithFull())) made.push(await this.deps.base.run(jobId));
+        const failed = made.filter((b) => b.status === 'FAILED');
+        const status: JobStatus = failed.length === 0 ? 'SUCCEEDED' : failed.length === made.length ? 'FAILED' : 'PARTIAL';
+        await this.#finished(job, status, made.map((b) => b.id), failed.map((b) => `${b.type}: ${b.error}`).join('; ') || null);
       } catch (err) {
         if (errorCodeOf(err) !== 'CONFLICT') throw err;
         this.deps.logger.warn({ jobId, err: messageOf(err) }, 'job skipped');
         await this.#finished(job, 'SKIPPED', [], messageOf(err));
       }
+      return;
+    }
+    if (type === 'BASE_BACKUP') {
+      const backup = await this.deps.base.run(jobId);
+      await this.#finished(job, backup.status === 'FAILED' ? 'FAILED' : 'SUCCEEDED', [backup.id], backup.error);
+      return;
+    }
+    if (type === 'WAL_ARCHIVE') {
+      const check = await this.deps.walCheck.run();
+      await this.#finished(job, check.ok ? 'SUCCEEDED' : 'FAILED', [], check.message);
       return;
     }
     if (type === 'CONFIGURATION') {
@@ -66,7 +86,6 @@ export class BackupJobHandler {
       await this.#tenantJobFinished(job, made, tenants.length, unknown);
       return;
     }
-    await this.#finished(job, 'FAILED', [], `backup type ${type} is not supported by this executor`);
   }
 
   async #tenantJobFinished(job: Job<'backup'>, made: Backup[], wanted: number, unknown: string[]): Promise<void> {

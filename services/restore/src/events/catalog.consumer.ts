@@ -1,7 +1,8 @@
-/** Keeps the restore service's knowledge of backups current from the executor's and the replicator's events. */
+/** Keeps the restore service's knowledge of backups and archived WAL current from the executor's and the replicator's events. */
 import type { EntityManager } from '@lifeboat/db';
 import type { EventBus, Inbox, Stoppable } from '@lifeboat/events';
 import { KnownBackup } from '../repositories/known-backup.entity';
+import { KnownWal } from '../repositories/known-wal.entity';
 
 export async function consumeCatalog(bus: EventBus, inbox: Inbox<EntityManager>): Promise<Stoppable[]> {
   return Promise.all([
@@ -21,6 +22,10 @@ export async function consumeCatalog(bus: EventBus, inbox: Inbox<EntityManager>)
           createdAt: new Date(event.occurredAt),
         }),
       );
+    }),
+    bus.consume('restore', 'wal.archived', inbox, async (event, em) => {
+      const d = event.data;
+      await em.upsert(KnownWal, { segment: d.segment, systemId: d.systemId, timeline: d.timeline, spooledAt: new Date(d.spooledAt), archivedAt: new Date(d.archivedAt) });
     }),
     bus.consume('restore', 'backup.verified', inbox, async (event, em) => {
       const known = await em.findOne(KnownBackup, { id: event.data.backupId });

@@ -1,5 +1,6 @@
 /**
- * Runs a restore recorded by `startRestore` (tenant restores are TenantRestoreJob's). A full
+ * Runs a restore recorded by `startRestore` (tenant restores are TenantRestoreJob's, point-in-time
+ * recoveries PitrRestoreJob's). A full
  * restore of a FULL_DATABASE backup: fetch the healthiest copy into a spool file, create
  * the target database, `pg_restore --jobs`, then compare every table's row count with the
  * backup's manifest. Into the protected database itself, the restore is built in a working
@@ -23,10 +24,12 @@ import type { RestoreLog } from '../repositories/restore-log.entity';
 import type { RestoreLogRepository } from '../repositories/restore-log.repository';
 import { type CopyFetcher, fileSink, nullSink } from './copy-fetcher';
 import { RestoreProgressReporter } from './restore-progress';
+import type { PitrRestoreJob } from './pitr-restore.job';
 import type { TenantRestoreJob } from './tenant-restore.job';
 
 export interface RestoreDeps {
   tenants: TenantRestoreJob;
+  pitr: PitrRestoreJob;
   repo: RestoreLogRepository;
   known: KnownBackupRepository;
   fetcher: CopyFetcher;
@@ -57,7 +60,12 @@ export class RestoreJob {
     progress.start();
     const failovers = [...log.failovers];
     try {
-      const result = log.backupIds ? await this.deps.tenants.run(log, progress, failovers) : await this.#database(log, progress, failovers);
+      const result =
+        log.restoreMode === 'PITR'
+          ? await this.deps.pitr.run(log, progress, failovers)
+          : log.backupIds
+            ? await this.deps.tenants.run(log, progress, failovers)
+            : await this.#database(log, progress, failovers);
       const completedAt = new Date();
       const durationSeconds = (completedAt.getTime() - startedAt.getTime()) / 1000;
       await repo.update(log.id, { ...result, status: 'COMPLETED', completedAt, durationSeconds, failovers });

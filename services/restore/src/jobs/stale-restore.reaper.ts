@@ -10,13 +10,14 @@ import { messageOf } from '@lifeboat/errors';
 import type { EventBus, Stoppable } from '@lifeboat/events';
 import type { Logger } from '@lifeboat/observability';
 import { isDeadLocalInstance } from '@lifeboat/service-host';
+import { PgCluster } from '@lifeboat/pg-cluster';
 import type { DatabaseServer } from '@lifeboat/pg-tools';
 import type { RestoreLogRepository } from '../repositories/restore-log.repository';
 
 export const RESTORE_HEARTBEAT_STALE_MS = 60_000;
 
 export function startStaleRestoreReaper(
-  deps: { repo: RestoreLogRepository; server: DatabaseServer; bus: EventBus; logger: Logger; spoolDir: string },
+  deps: { repo: RestoreLogRepository; server: DatabaseServer; bus: EventBus; logger: Logger; spoolDir: string; serverBinDir: string },
   everyMs = 30_000,
 ): Stoppable {
   const sweep = async () => {
@@ -25,6 +26,12 @@ export function startStaleRestoreReaper(
     for (const log of [...stale, ...dead.filter((d) => !stale.some((s) => s.id === d.id))]) {
       const reason = `INTERNAL: the restore service running it (${log.instance ?? 'unknown'}) stopped before it finished; nothing was changed`;
       if (log.workingDatabase) await deps.server.drop(log.workingDatabase);
+      // A recovery cluster outlives the service that started it: stop it and remove its files.
+      if (log.restoreMode === 'PITR' && log.clusterDataDir && !log.clusterUrl) {
+        await PgCluster.open({ dataDir: log.clusterDataDir, port: 1, binDir: deps.serverBinDir })
+          .then((c) => c.destroy())
+          .catch(() => rm(log.clusterDataDir!, { recursive: true, force: true }));
+      }
       if (log.spoolPath) await rm(log.spoolPath, { force: true });
       await deps.repo.update(log.id, { status: 'FAILED', errorMessage: reason, completedAt: new Date() });
       await deps.bus.publish('restore.failed', { restoreId: log.id, backupId: log.backupId, mode: log.restoreMode, error: { code: 'INTERNAL', message: reason } }, { id: `${log.id}:stale` });

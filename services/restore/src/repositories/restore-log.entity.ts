@@ -101,6 +101,17 @@ export class RestoreLog {
   @Property({ type: JsonType, nullable: true })
   rowCheck: (Record<string, { expected: number; found: number }> & Opt) | null = null;
 
+  /** PITR: the time of the last transaction the recovery replayed. */
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  recoveredTo: Date | null = null;
+
+  /** PITR: the recovered cluster (while it runs), its data directory and port. */
+  @Property({ type: 'string', length: 500, nullable: true })
+  clusterUrl: string | null = null;
+
+  @Property({ type: 'string', length: 1000, nullable: true })
+  clusterDataDir: string | null = null;
+
   @Property({ type: 'string', length: 200, nullable: true })
   instance: string | null = null;
 

@@ -12,6 +12,7 @@ import type { EventBus } from '@lifeboat/events';
 import { roleAtLeast, type SubgraphContext } from '@lifeboat/graphql';
 import { type DatabaseServer, checkDatabaseName } from '@lifeboat/pg-tools';
 import { restoredDatabaseName } from '../domain/database-names';
+import { checkTarget, recoverableWindow } from '../domain/recoverable-window';
 import type { KnownBackup } from '../repositories/known-backup.entity';
 import type { KnownBackupRepository } from '../repositories/known-backup.repository';
 import type { RestoreLog } from '../repositories/restore-log.entity';
@@ -36,7 +37,7 @@ export class StartRestoreResolver {
   @Authorized('OPERATOR')
   @Mutation(() => RestoreLogView, { description: 'Starts a restore (or a dry run); follow it with restore(id) or restoreProgress' })
   async startRestore(@Arg('input', () => RestoreInput) input: RestoreInput, @Ctx() ctx: SubgraphContext): Promise<RestoreLogView> {
-    if (input.mode === 'PITR') throw new LifeboatError('BAD_USER_INPUT', 'mode: PITR restores are not available yet');
+    if (input.mode === 'PITR') return this.#enqueue(await this.#pointInTime(input, ctx));
     if (input.targetTime) throw new LifeboatError('BAD_USER_INPUT', 'targetTime: only for PITR restores');
     const jobs = input.jobs ?? this.deps.defaultJobs;
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 32) throw new LifeboatError('BAD_USER_INPUT', 'jobs: between 1 and 32');
@@ -44,6 +45,10 @@ export class StartRestoreResolver {
     const backup = input.backupId ? await this.deps.known.get(input.backupId) : null;
     if (input.backupId && !backup) throw new LifeboatError('NOT_FOUND', `backupId: no backup ${input.backupId} is known to the restore service`);
     const log = input.jobId || backup?.type === 'TENANT_BACKUP' ? await this.#tenantRestore(input, backup, ctx, jobs) : await this.#databaseRestore(input, backup, ctx, jobs);
+    return this.#enqueue(log);
+  }
+
+  async #enqueue(log: RestoreLog): Promise<RestoreLogView> {
     try {
       await this.deps.bus.enqueueJob('restore', { restoreId: log.id }, log.id);
     } catch (err) {
@@ -95,6 +100,33 @@ export class StartRestoreResolver {
       targetDatabase: target,
       dryRun: input.dryRun ?? false,
       jobs,
+    });
+  }
+
+  /**
+   * Point-in-time recovery into a new cluster (and, when named, a new database of the protected
+   * cluster): the target must lie in the recoverable window, checked now.
+   */
+  async #pointInTime(input: RestoreInput, ctx: SubgraphContext): Promise<RestoreLog> {
+    if (!input.targetTime) throw new LifeboatError('BAD_USER_INPUT', 'targetTime: required for a PITR restore');
+    if (input.backupId || input.jobId || input.tenantIds?.length) throw new LifeboatError('BAD_USER_INPUT', 'backupId: a PITR restore chooses its base backup itself');
+    if (input.dryRun) throw new LifeboatError('BAD_USER_INPUT', 'dryRun: not available for PITR restores (check recoverableWindow instead)');
+    checkTarget(input.targetTime, await recoverableWindow(this.deps.known));
+    if (input.targetDatabase) {
+      checkDatabaseName(input.targetDatabase);
+      if (input.targetDatabase === this.deps.protectedDatabase) {
+        throw new LifeboatError('BAD_USER_INPUT', 'targetDatabase: a point-in-time recovery goes into a new database; restore it over the protected one with a FULL restore of a backup');
+      }
+      if (await this.deps.server.exists(input.targetDatabase)) throw new LifeboatError('CONFLICT', `targetDatabase: ${input.targetDatabase} already exists`);
+    }
+    return this.deps.repo.create({
+      backupId: null,
+      initiatedBy: ctx.identity.email,
+      restoreMode: 'PITR',
+      tenantIds: null,
+      targetTimestamp: input.targetTime,
+      targetDatabase: input.targetDatabase ?? null,
+      jobs: input.jobs ?? this.deps.defaultJobs,
     });
   }
 

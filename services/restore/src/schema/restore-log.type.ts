@@ -84,6 +84,12 @@ export class RestoreLogView {
   @Field(() => GraphQLJSON, { nullable: true, description: 'Row count per table: `{ "schema.table": { expected, found } }`' })
   rowCheck!: Record<string, { expected: number; found: number }> | null;
 
+  @Field(() => Date, { nullable: true, description: 'PITR: the time of the last transaction replayed' })
+  recoveredTo!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'PITR: the recovered cluster, while it runs' })
+  clusterUrl!: string | null;
+
   @Field(() => [ID], { nullable: true, description: 'Tenant restores: the tenant backups restored from' })
   backupIds!: string[] | null;
 

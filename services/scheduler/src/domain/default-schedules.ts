@@ -20,6 +20,7 @@ export const DEFAULT_SCHEDULES: DefaultSchedule[] = [
   { key: 'full-daily', name: 'Daily full database backup', cron: '0 2 * * *', type: 'FULL_DATABASE', allTenants: false },
   { key: 'tenants-weekly', name: 'Weekly per-tenant backup', cron: '0 3 * * 0', type: 'TENANT_BACKUP', allTenants: true },
   { key: 'configuration-daily', name: 'Daily configuration backup', cron: '0 4 * * *', type: 'CONFIGURATION', allTenants: false },
+  { key: 'wal-check', name: 'WAL archive check', cron: '*/5 * * * *', type: 'WAL_ARCHIVE', allTenants: false },
 ];
 
 /** Creates the defaults never created before; safe when replicas start together. */

@@ -7,8 +7,8 @@ import { LifeboatError } from '@lifeboat/errors';
 import type { BackupType } from '@lifeboat/vocabulary';
 import type { TenantCheck } from './tenant-check';
 
-/** Backup types the executors run today. */
-export const RUNNABLE_TYPES: readonly BackupType[] = ['FULL_DATABASE', 'TENANT_BACKUP', 'CONFIGURATION'];
+/** Backup types the executors run (WAL_ARCHIVE: the check that nothing is stuck in the WAL spool). */
+export const RUNNABLE_TYPES: readonly BackupType[] = ['FULL_DATABASE', 'BASE_BACKUP', 'TENANT_BACKUP', 'WAL_ARCHIVE', 'CONFIGURATION'];
 
 export interface TenantChoice {
   tenantIds?: string[] | null;

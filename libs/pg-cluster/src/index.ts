@@ -1,0 +1,10 @@
+export {
+  PgCluster,
+  type ClusterLocation,
+  type InitOptions,
+  type BaseBackupOptions,
+  type RecoverySettings,
+  type StopMode,
+} from './pg-cluster';
+export { type Settings, type SettingValue } from './settings';
+export { giveToPostgres, runAsPostgres, type RunOptions } from './run-as-postgres';

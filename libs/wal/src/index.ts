@@ -1,0 +1,17 @@
+export {
+  parseWalFileName,
+  hasSegmentHeader,
+  segmentInfo,
+  formatLsn,
+  checkSystemId,
+  walKey,
+  DEFAULT_SEGMENT_SIZE,
+  type WalFileKind,
+  type WalFileName,
+  type SegmentInfo,
+} from './names';
+export { parseSegmentHeader, readSegmentHeader, SEGMENT_HEADER_BYTES, type SegmentHeader } from './segment-header';
+export { readyToShip, markShipped, type SpooledFile, type SpoolFullAlert } from './spool';
+export { pushSegment, type PushOptions, type PushResult } from './push';
+export { fetchSegment, type FetchOptions, type FetchResult, type FetchFailure } from './fetch';
+export { loadWalFetchConfig, type WalFetchConfig } from './fetch-config';

@@ -1,0 +1,65 @@
+/**
+ * A physical base backup (BASE_BACKUP) of the protected cluster, the starting point of every
+ * point-in-time recovery: `pg_basebackup` as one tar (with the WAL that makes it consistent)
+ * streamed through the shared pipeline into the locations, its manifest recording the WAL start
+ * and end points, the timeline, the cluster's system identifier and its start and end times. A
+ * recovery can start from it and replay archived WAL to any moment after its end.
+ */
+import { Client } from 'pg';
+import { LifeboatError } from '@lifeboat/errors';
+import { databaseNameOf, parseBaseBackupLog, pgBaseBackup } from '@lifeboat/pg-tools';
+import type { Backup } from '../repositories/backup.entity';
+import type { BackupRecorder } from './backup-recorder';
+
+export interface BaseBackupDeps {
+  recorder: BackupRecorder;
+  sourceUrl: string;
+  compression: { level: number; workers?: number };
+  pgBinDir?: string;
+}
+
+export interface ClusterFacts {
+  systemId: string;
+  archiving: boolean;
+  serverVersion: string;
+  serverVersionNum: number;
+}
+
+/** What a base backup needs to know of the protected cluster. */
+export async function clusterFacts(sourceUrl: string): Promise<ClusterFacts> {
+  const client = new Client({ connectionString: sourceUrl, application_name: 'lifeboat-cluster-facts' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; mode: string; version: string; num: string }>(
+      `select system_identifier::text as id, current_setting('archive_mode') as mode,
+              current_setting('server_version') as version, current_setting('server_version_num') as num from pg_control_system()`,
+    );
+    return { systemId: rows[0].id, archiving: rows[0].mode !== 'off', serverVersion: rows[0].version, serverVersionNum: Number(rows[0].num) };
+  } finally {
+    await client.end();
+  }
+}
+
+export class BaseBackupJob {
+  constructor(private readonly deps: BaseBackupDeps) {}
+
+  async run(jobId: string | null): Promise<Backup> {
+    const { recorder } = this.deps;
+    const running = await recorder.begin('BASE_BACKUP', databaseNameOf(this.deps.sourceUrl) || 'cluster', jobId, null);
+    try {
+      const facts = await clusterFacts(this.deps.sourceUrl);
+      const startedAt = new Date();
+      const dump = pgBaseBackup({ databaseUrl: this.deps.sourceUrl, binDir: this.deps.pgBinDir, label: `lifeboat ${running.backup.id}` });
+      const stored = await recorder.store(running, dump, this.deps.compression);
+      const points = parseBaseBackupLog(dump.stderr());
+      if (!points) throw new LifeboatError('BACKUP_FAILED', `pg_basebackup did not report its WAL start and end points: ${dump.stderr().slice(-500)}`);
+      return await recorder.complete(running, stored, {
+        compression: { algorithm: 'gzip', level: this.deps.compression.level },
+        source: { database: '(cluster)', serverVersion: facts.serverVersion, serverVersionNum: facts.serverVersionNum, tool: 'pg_basebackup --format=tar --wal-method=fetch', tables: [] },
+        details: { systemId: facts.systemId, ...points, startedAt: startedAt.toISOString(), stoppedAt: new Date().toISOString(), archiving: facts.archiving },
+      });
+    } catch (err) {
+      return recorder.fail(running, err);
+    }
+  }
+}
