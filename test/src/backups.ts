@@ -40,7 +40,12 @@ export const BACKUP_FIELDS = `id type tenantId status filename sizeBytes origina
   copies { location path status checksum sizeBytes lastError }`;
 
 export async function triggerFull(sys: System, token: string): Promise<string> {
-  const r = await sys.graphql<{ triggerBackup: { id: string } }>('mutation { triggerBackup(input: { type: FULL_DATABASE }) { id status } }', {}, token);
+  return triggerJob(sys, token, 'FULL_DATABASE');
+}
+
+/** Starts a job of this type now; its id. */
+export async function triggerJob(sys: System, token: string, type: string): Promise<string> {
+  const r = await sys.graphql<{ triggerBackup: { id: string } }>(`mutation { triggerBackup(input: { type: ${type} }) { id status } }`, {}, token);
   if (!r.data) throw new Error(`triggerBackup failed: ${JSON.stringify(r.errors)}`);
   return r.data.triggerBackup.id;
 }

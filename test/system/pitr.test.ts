@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { writeLoad } from '@lifeboat/demo-app';
 import { eventually } from '@lifeboat/testkit';
-import { walKey } from '@lifeboat/wal';
-import { type ArchivingCluster, jobOf, locationsOf, restoreLog, startArchivingCluster, startRestore, startSystem, triggerFull, waitForRestore, type System } from '../src/index';
+import { precedesBaseBackup, walKey } from '@lifeboat/wal';
+import { type ArchivingCluster, jobOf, locationsOf, restoreLog, startArchivingCluster, startRestore, startSystem, triggerFull, triggerJob, waitForRestore, type System } from '../src/index';
 
 let source: ArchivingCluster;
 let sys: System;
@@ -55,9 +55,13 @@ before(async () => {
       LIFEBOAT_WAL_SPOOL_DIR: source.spoolDir,
       LIFEBOAT_PITR_DIR: source.pitrDir,
       LIFEBOAT_PITR_TIMEOUT_SECONDS: '120',
+      // Retention may then delete any WAL before the base backup (the last test).
+      LIFEBOAT_PITR_WINDOW_DAYS: '0',
     },
   });
   admin = await sys.login();
+  // The WAL written so far (the database created and seeded) is archived before the base backup.
+  await source.switchWal();
   const job = await triggerFull(sys, admin);
   const done = await eventually('full and base backups completed', async () => {
     const j = await jobOf(sys, admin, job);
@@ -111,6 +115,33 @@ test('R2 down during recovery: wal-fetch uses B2 and recovery completes', async 
   } finally {
     await sys.r2.start();
   }
+});
+
+test('retention deletes archived WAL before the oldest base backup, and nothing a base backup needs', async () => {
+  const [base] = await query<{ wal_start: string }>(sys.env.LIFEBOAT_DATABASE_URL, `select wal_start from backup_executor.backup where type = 'BASE_BACKUP' and status in ('COMPLETED', 'VERIFIED')`);
+  const archived = await query<{ name: string; key: string }>(sys.env.LIFEBOAT_DATABASE_URL, 'select name, key from backup_executor.wal_segment order by name');
+  const expired = archived.filter((s) => precedesBaseBackup(s.name, base.wal_start));
+  const needed = archived.filter((s) => !expired.includes(s));
+  assert.ok(expired.length > 0 && needed.length > 0, `base backup starts at ${base.wal_start}; archived: ${archived.map((s) => s.name).join(' ')}`);
+  const job = await triggerJob(sys, admin, 'WAL_ARCHIVE');
+  const done = await eventually('the WAL check ran', async () => {
+    const j = await jobOf(sys, admin, job);
+    return ['SCHEDULED', 'QUEUED', 'RUNNING'].includes(j.status) ? undefined : j;
+  }, 30_000, 300);
+  assert.equal(done.status, 'SUCCEEDED', done.message ?? '');
+  assert.match(done.message ?? '', new RegExp(`${expired.length} expired WAL file\\(s\\) deleted`));
+  const left = (await query<{ name: string }>(sys.env.LIFEBOAT_DATABASE_URL, 'select name from backup_executor.wal_segment')).map((r) => r.name);
+  const wal = locationsOf(sys).filter((l) => l.name !== 'local');
+  for (const s of expired) {
+    assert.ok(!left.includes(s.name), `${s.name} still recorded`);
+    for (const l of wal) assert.equal(await l.stat(s.key), undefined, `${s.name} still in ${l.name}`);
+  }
+  for (const s of needed) {
+    assert.ok(left.includes(s.name), `${s.name} was deleted though the base backup needs it`);
+    for (const l of wal) assert.ok(await l.stat(s.key), `${s.name} gone from ${l.name}`);
+  }
+  const expiredRecords = await query<{ n: string }>(sys.env.LIFEBOAT_DATABASE_URL, `select count(*) as n from backup_executor.backup where type = 'WAL_ARCHIVE' and status = 'EXPIRED'`);
+  assert.equal(Number(expiredRecords[0].n), expired.length);
 });
 
 test('a gap in the archive: recovery stops short, and Lifeboat reports the gap instead of success', async () => {

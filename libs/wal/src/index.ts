@@ -2,6 +2,8 @@ export {
   parseWalFileName,
   hasSegmentHeader,
   segmentInfo,
+  segmentNameOf,
+  precedesBaseBackup,
   formatLsn,
   checkSystemId,
   walKey,

@@ -115,3 +115,29 @@ export function checkSegmentSize(segmentSize: number): void {
     throw new LifeboatError('BAD_USER_INPUT', `a WAL segment size is a power of two from 1 MiB to 1 GiB, got ${segmentSize}`);
   }
 }
+
+/** The name of the segment of `timeline` that holds `lsn` (`X/Y`), at this segment size. */
+export function segmentNameOf(timeline: number, lsn: string, segmentSize = DEFAULT_SEGMENT_SIZE): string {
+  checkSegmentSize(segmentSize);
+  const match = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(lsn);
+  if (!match || !Number.isInteger(timeline) || timeline < 1 || timeline > 0xffffffff) {
+    throw new LifeboatError('BAD_USER_INPUT', `timeline ${timeline}, LSN ${JSON.stringify(lsn)}: not a WAL position`);
+  }
+  const position = (BigInt(parseInt(match[1], 16)) << 32n) + BigInt(parseInt(match[2], 16));
+  const perLog = LOG_ID_SPAN / BigInt(segmentSize);
+  const segment = position / BigInt(segmentSize);
+  const hex = (n: bigint | number) => n.toString(16).toUpperCase().padStart(8, '0');
+  return `${hex(timeline)}${hex(segment / perLog)}${hex(segment % perLog)}`;
+}
+
+/**
+ * Whether a base backup that starts in segment `startSegment` can never need the archived file
+ * `name`: a segment, partial segment or backup history file of an earlier timeline, or of the same
+ * timeline before the start. Timeline history files are always needed (they are tiny), and so is
+ * anything of a later timeline, which may have branched off before the start.
+ */
+export function precedesBaseBackup(name: string, startSegment: string): boolean {
+  const { kind } = parseWalFileName(name);
+  if (kind === 'history') return false;
+  return name.slice(0, 24) < startSegment;
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LifeboatError } from '@lifeboat/errors';
-import { checkSystemId, parseWalFileName, segmentInfo, walKey } from '../src/index';
+import { checkSystemId, parseWalFileName, precedesBaseBackup, segmentInfo, segmentNameOf, walKey } from '../src/index';
 
 const badInput = (err: LifeboatError) => err.code === 'BAD_USER_INPUT';
 
@@ -58,4 +58,30 @@ test('the WAL key is wal/<system id>/<name>.gz.enc, and both parts are checked',
   assert.throws(() => walKey('7312345678901234567', '../../x'), badInput);
   for (const id of ['', '0', '0123', '-1', '18446744073709551616', '1e9', '73123456789012345670']) assert.throws(() => checkSystemId(id), badInput, id);
   assert.equal(checkSystemId('18446744073709551615'), '18446744073709551615');
+});
+
+test('segmentNameOf names the segment holding an LSN, the inverse of segmentInfo', () => {
+  assert.equal(segmentNameOf(1, '0/2000028'), '000000010000000000000002');
+  assert.equal(segmentNameOf(3, 'AB/FF000000'), '00000003000000AB000000FF');
+  assert.equal(segmentNameOf(3, 'AB/FFFFFFFF'), '00000003000000AB000000FF');
+  assert.equal(segmentNameOf(2, '1/0', 64 * 1024 * 1024), '000000020000000100000000');
+  assert.equal(segmentNameOf(2, '0/C000000', 64 * 1024 * 1024), '000000020000000000000003');
+  for (const name of ['000000010000000000000001', '00000003000000AB000000FF']) {
+    const info = segmentInfo(name);
+    assert.equal(segmentNameOf(info.timeline, info.startLsn!), name);
+  }
+  assert.throws(() => segmentNameOf(1, 'nope'), /not a WAL position/);
+  assert.throws(() => segmentNameOf(0, '0/1'), /not a WAL position/);
+});
+
+test('precedesBaseBackup: only files a base backup starting there can never replay', () => {
+  const start = '000000020000000000000008';
+  assert.equal(precedesBaseBackup('000000020000000000000007', start), true);
+  assert.equal(precedesBaseBackup('000000020000000000000007.partial', start), true);
+  assert.equal(precedesBaseBackup('000000020000000000000007.00000028.backup', start), true);
+  assert.equal(precedesBaseBackup('000000010000000000000009', start), true, 'an earlier timeline');
+  assert.equal(precedesBaseBackup('000000020000000000000008', start), false, 'the start segment itself');
+  assert.equal(precedesBaseBackup('000000020000000000000008.00000028.backup', start), false, "the base backup's own history file");
+  assert.equal(precedesBaseBackup('000000030000000000000001', start), false, 'a later timeline');
+  assert.equal(precedesBaseBackup('00000001.history', start), false, 'history files are always kept');
 });

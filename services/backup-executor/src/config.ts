@@ -24,6 +24,7 @@ export const backupExecutorOptions = {
   LIFEBOAT_WAL_LOCATIONS: list({ description: 'The locations WAL is archived to, in the order wal-fetch reads them', default: ['r2', 'b2'] }),
   LIFEBOAT_WAL_COMPRESSION_LEVEL: int({ description: 'gzip level of archived WAL (shipped as it comes: speed matters)', default: 6, min: 1, max: 9 }),
   LIFEBOAT_WAL_STUCK_SECONDS: int({ description: 'The WAL check fails and alerts when a file has waited in the spool longer than this', default: 600, min: 10 }),
+  LIFEBOAT_PITR_WINDOW_DAYS: int({ description: 'Archived WAL older than this and older than the oldest retained base backup is deleted (the point-in-time recovery window)', default: 30, min: 0 }),
   LIFEBOAT_BASE_BACKUP_WITH_FULL: bool({ description: 'Full database backups also take a physical base backup when the cluster archives WAL (point-in-time recovery starts from one)', default: true }),
   ...tenancyOptions,
   ...locationOptions(['local', 'r2', 'b2']),

@@ -11,6 +11,7 @@ import { BackupJobHandler } from './jobs/backup-job.handler';
 import { BackupRecorder } from './jobs/backup-recorder';
 import { BaseBackupJob, clusterFacts } from './jobs/base-backup.job';
 import { WalCheckJob } from './jobs/wal-check.job';
+import { WalRetention } from './jobs/wal-retention';
 import { WalShipper } from './jobs/wal-shipper';
 import { WalSegment } from './repositories/wal-segment.entity';
 import { WalSegmentRepository } from './repositories/wal-segment.repository';
@@ -64,20 +65,23 @@ function setup(ctx: Ctx): Parts {
   });
   const base = new BaseBackupJob({ recorder, sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL, compression: { level: config.LIFEBOAT_COMPRESSION_LEVEL, workers: config.LIFEBOAT_COMPRESSION_WORKERS }, pgBinDir: config.LIFEBOAT_PG_BIN_DIR });
   const facts = once(() => clusterFacts(config.LIFEBOAT_SOURCE_DATABASE_URL));
+  const wal = walLocations(locations, config.LIFEBOAT_WAL_LOCATIONS);
+  const segments = new WalSegmentRepository(orm);
   const shipper = config.LIFEBOAT_WAL_SPOOL_DIR
     ? new WalShipper({
         spoolDir: resolve(ctx.env.LIFEBOAT_HOME ?? process.cwd(), config.LIFEBOAT_WAL_SPOOL_DIR),
-        locations: walLocations(locations, config.LIFEBOAT_WAL_LOCATIONS),
+        locations: wal,
         keyring: config.LIFEBOAT_MASTER_KEYS as Keyring,
         level: config.LIFEBOAT_WAL_COMPRESSION_LEVEL,
         repo,
-        segments: new WalSegmentRepository(orm),
+        segments,
         bus,
         logger,
         systemId: async () => (await facts()).systemId,
       })
     : undefined;
-  const walCheck = new WalCheckJob(shipper, bus, config.LIFEBOAT_WAL_STUCK_SECONDS * 1000);
+  const retention = new WalRetention({ repo, segments, locations: wal, windowDays: config.LIFEBOAT_PITR_WINDOW_DAYS, logger });
+  const walCheck = new WalCheckJob(shipper, bus, config.LIFEBOAT_WAL_STUCK_SECONDS * 1000, retention);
   const baseWithFull = async () => config.LIFEBOAT_BASE_BACKUP_WITH_FULL && (await facts()).archiving;
   return { repo, locations, shipper, handler: new BackupJobHandler({ full, tenants, configuration, base, walCheck, baseWithFull, repo, bus, instance, logger }) };
 }

@@ -17,7 +17,7 @@ import type { Storage } from '@lifeboat/storage';
 import type { BackupType } from '@lifeboat/vocabulary';
 import { artifactName } from '../domain/artifact-naming';
 import type { Backup } from '../repositories/backup.entity';
-import type { BackupRepository } from '../repositories/backup.repository';
+import type { BackupChanges, BackupRepository } from '../repositories/backup.repository';
 import { ProgressReporter } from './progress-reporter';
 
 export interface RecorderDeps {
@@ -87,8 +87,13 @@ export class BackupRecorder {
     return { sizeBytes: saved.sizeBytes, originalSizeBytes: progress.bytesIn, checksum: hash.digest() };
   }
 
-  /** Writes the manifest (last), marks the backup COMPLETED and announces it. */
-  async complete(running: RunningBackup, stored: StoredArtifact, manifest: Pick<ArtifactManifest, 'compression' | 'source' | 'details'>): Promise<Backup> {
+  /** Writes the manifest (last), marks the backup COMPLETED (with `fields` of its type) and announces it. */
+  async complete(
+    running: RunningBackup,
+    stored: StoredArtifact,
+    manifest: Pick<ArtifactManifest, 'compression' | 'source' | 'details'>,
+    fields: BackupChanges = {},
+  ): Promise<Backup> {
     const { repo, bus, first, keyring, logger } = this.deps;
     const { backup, progress, startedAt } = running;
     progress.to('manifest');
@@ -111,6 +116,7 @@ export class BackupRecorder {
     // which the catalog never lists as a backup.
     await first.save(manifestKeyOf(backup.key), Readable.from([bytes]));
     const done = {
+      ...fields,
       status: 'COMPLETED' as const,
       ...stored,
       completedAt,

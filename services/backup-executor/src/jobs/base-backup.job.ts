@@ -8,6 +8,7 @@
 import { Client } from 'pg';
 import { LifeboatError } from '@lifeboat/errors';
 import { databaseNameOf, parseBaseBackupLog, pgBaseBackup } from '@lifeboat/pg-tools';
+import { segmentNameOf } from '@lifeboat/wal';
 import type { Backup } from '../repositories/backup.entity';
 import type { BackupRecorder } from './backup-recorder';
 
@@ -23,6 +24,7 @@ export interface ClusterFacts {
   archiving: boolean;
   serverVersion: string;
   serverVersionNum: number;
+  walSegmentSize: number;
 }
 
 /** What a base backup needs to know of the protected cluster. */
@@ -30,11 +32,13 @@ export async function clusterFacts(sourceUrl: string): Promise<ClusterFacts> {
   const client = new Client({ connectionString: sourceUrl, application_name: 'lifeboat-cluster-facts' });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string; mode: string; version: string; num: string }>(
+    const { rows } = await client.query<{ id: string; mode: string; version: string; num: string; segment: string }>(
       `select system_identifier::text as id, current_setting('archive_mode') as mode,
-              current_setting('server_version') as version, current_setting('server_version_num') as num from pg_control_system()`,
+              current_setting('server_version') as version, current_setting('server_version_num') as num,
+              pg_size_bytes(current_setting('wal_segment_size'))::text as segment from pg_control_system()`,
     );
-    return { systemId: rows[0].id, archiving: rows[0].mode !== 'off', serverVersion: rows[0].version, serverVersionNum: Number(rows[0].num) };
+    const [row] = rows;
+    return { systemId: row.id, archiving: row.mode !== 'off', serverVersion: row.version, serverVersionNum: Number(row.num), walSegmentSize: Number(row.segment) };
   } finally {
     await client.end();
   }
@@ -53,11 +57,17 @@ export class BaseBackupJob {
       const stored = await recorder.store(running, dump, this.deps.compression);
       const points = parseBaseBackupLog(dump.stderr());
       if (!points) throw new LifeboatError('BACKUP_FAILED', `pg_basebackup did not report its WAL start and end points: ${dump.stderr().slice(-500)}`);
-      return await recorder.complete(running, stored, {
-        compression: { algorithm: 'gzip', level: this.deps.compression.level },
-        source: { database: '(cluster)', serverVersion: facts.serverVersion, serverVersionNum: facts.serverVersionNum, tool: 'pg_basebackup --format=tar --wal-method=fetch', tables: [] },
-        details: { systemId: facts.systemId, ...points, startedAt: startedAt.toISOString(), stoppedAt: new Date().toISOString(), archiving: facts.archiving },
-      });
+      const walStart = segmentNameOf(points.timeline, points.startLsn, facts.walSegmentSize);
+      return await recorder.complete(
+        running,
+        stored,
+        {
+          compression: { algorithm: 'gzip', level: this.deps.compression.level },
+          source: { database: '(cluster)', serverVersion: facts.serverVersion, serverVersionNum: facts.serverVersionNum, tool: 'pg_basebackup --format=tar --wal-method=fetch', tables: [] },
+          details: { systemId: facts.systemId, ...points, walStart, walSegmentSize: facts.walSegmentSize, startedAt: startedAt.toISOString(), stoppedAt: new Date().toISOString(), archiving: facts.archiving },
+        },
+        { systemId: facts.systemId, walStart },
+      );
     } catch (err) {
       return recorder.fail(running, err);
     }

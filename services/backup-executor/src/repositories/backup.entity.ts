@@ -82,4 +82,12 @@ export class Backup {
 
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   heartbeatAt: Date | null = null;
+
+  /** Base backups: the cluster's system identifier and the WAL segment the backup starts in
+   *  (retention never deletes archived WAL from there on). */
+  @Property({ type: 'string', length: 32, nullable: true })
+  systemId: string | null = null;
+
+  @Property({ type: 'string', length: 24, nullable: true })
+  walStart: string | null = null;
 }

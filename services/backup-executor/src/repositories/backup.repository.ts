@@ -69,4 +69,14 @@ export class BackupRepository {
   async stale(before: Date): Promise<Backup[]> {
     return this.orm.em.fork().find(Backup, { status: 'IN_PROGRESS', heartbeatAt: { $lt: before } });
   }
+
+  /** The oldest base backup still kept (completed or verified) of each cluster, by system identifier. */
+  async oldestBaseBackups(): Promise<Backup[]> {
+    const em = this.orm.em.fork();
+    const rows = await em.getConnection().execute<{ id: string }[]>(
+      `select distinct on (system_id) id from backup where type = 'BASE_BACKUP' and status in ('COMPLETED', 'VERIFIED')
+          and system_id is not null and wal_start is not null order by system_id, created_at asc`,
+    );
+    return rows.length ? em.find(Backup, { id: { $in: rows.map((r) => r.id) } }) : [];
+  }
 }

@@ -12,7 +12,12 @@ export class WalSegmentRepository {
     await em.upsert(WalSegment, data);
   }
 
-  async latest(): Promise<WalSegment | null> {
-    return this.orm.em.fork().findOne(WalSegment, {}, { orderBy: { archivedAt: 'desc' } });
+  /** Files of a cluster archived before `before` whose names sort before `name` (oldest first). */
+  async archivedBefore(systemId: string, before: Date, name: string): Promise<WalSegment[]> {
+    return this.orm.em.fork().find(WalSegment, { systemId, archivedAt: { $lt: before }, name: { $lt: name } }, { orderBy: { name: 'asc' } });
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.orm.em.fork().nativeDelete(WalSegment, { name });
   }
 }
