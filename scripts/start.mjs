@@ -1,5 +1,6 @@
 // `npm start`: the whole of Lifeboat on one machine, on local defaults. Installs what is missing,
 // builds, makes sure PostgreSQL and NATS answer, generates local secrets once (var/lifeboat.env),
+// runs the demo application's cluster (WAL archived for point-in-time recovery),
 // starts S3-compatible servers for R2 and B2 unless real endpoints are configured, then runs every
 // service and the gateway under a supervisor. Ctrl-C stops everything it started.
 import { spawnSync } from 'node:child_process';
@@ -72,24 +73,55 @@ env.LIFEBOAT_HOME ??= root;
 // The AWS SDK warns about Node 20 once per process; the pinned SDK supports it (STACK.md).
 env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// 4. The protected database: the demo application, created and seeded the first time, unless
-//    another one is configured.
+// 4. The protected database: the demo application in a PostgreSQL cluster of its own (var/pg/demo,
+//    port 5433) that archives its WAL through `lifeboat wal-push` into var/wal-spool, for
+//    point-in-time recovery; created and seeded the first time, unless another one is configured.
+let demoCluster;
 if (!env.LIFEBOAT_SOURCE_DATABASE_URL) {
-  const demoUrl = 'postgres://postgres@127.0.0.1:5432/lifeboat_demo';
+  demoCluster = await startDemoCluster(Number(env.LIFEBOAT_DEMO_PORT ?? 5433));
+  env.LIFEBOAT_SOURCE_DATABASE_URL = demoCluster.url('lifeboat_demo');
+  env.LIFEBOAT_WAL_SPOOL_DIR ??= 'var/wal-spool';
+}
+
+async function startDemoCluster(port) {
+  const { PgCluster } = await import('../libs/pg-cluster/dist/src/index.js');
   const demo = await import('../infra/demo-app/dist/src/index.js');
   const pg = (await import('pg')).default;
-  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  const { rowCount } = await admin.query("select 1 from pg_database where datname = 'lifeboat_demo'");
-  if (rowCount === 0) await admin.query('create database lifeboat_demo');
-  await admin.end();
-  await demo.applySchema(demoUrl);
-  const stats = await demo.demoStats(demoUrl);
-  if (stats.tenants.total === 0) {
+  const dataDir = join(root, 'var/pg/demo');
+  const spool = join(root, 'var/wal-spool');
+  mkdirSync(spool, { recursive: true, mode: 0o770 });
+  // archive_command runs as postgres: the spool is its (the executor reads it as root here, or
+  // through the group elsewhere; see docs/operations.md).
+  if (process.getuid?.() === 0) spawnSync('chown', ['postgres:postgres', spool]);
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  const cluster = fresh ? await PgCluster.init({ dataDir, port }) : await PgCluster.open({ dataDir, port });
+  if (fresh) console.log(`lifeboat: created the demo cluster in var/pg/demo (port ${port})`);
+  await cluster.configure({
+    archive_mode: 'on',
+    archive_timeout: 60,
+    archive_command: `${process.execPath} ${join(root, 'cli/dist/src/main.js')} wal-push %p --spool ${spool} --system-id ${await cluster.systemIdentifier()}`,
+  });
+  if (!(await cluster.isRunning())) await cluster.start();
+  const query = async (database, sql) => {
+    const client = new pg.Client({ connectionString: cluster.url(database) });
+    await client.connect();
+    try {
+      return await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  if ((await query('postgres', "select 1 from pg_database where datname = 'lifeboat_demo'")).rowCount === 0) await query('postgres', 'create database lifeboat_demo');
+  const url = cluster.url('lifeboat_demo');
+  await demo.applySchema(url);
+  if ((await demo.demoStats(url)).tenants.total === 0) {
     console.log('lifeboat: seeding the demo database lifeboat_demo (20 tenants)');
-    await demo.seedDemo(demoUrl, { tenants: 20, scale: 1 });
+    await demo.seedDemo(url, { tenants: 20, scale: 1 });
+    // PostgreSQL 15 does not switch WAL segments on archive_timeout while a spread checkpoint
+    // runs (the seeding starts one): a checkpoint now lets archiving keep its 60 s from the start.
+    await query('postgres', 'checkpoint');
   }
-  env.LIFEBOAT_SOURCE_DATABASE_URL = demoUrl;
+  return cluster;
 }
 
 // 5. The processes.
@@ -115,6 +147,7 @@ const stop = async () => {
   stopping = true;
   console.log('\nlifeboat: stopping');
   await supervisor.stop();
+  await demoCluster?.stop();
   process.exit(0);
 };
 process.on('SIGINT', stop);

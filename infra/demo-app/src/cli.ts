@@ -8,7 +8,7 @@ import { applySchema, resetSchema } from './schema';
 import { seedDemo, type SeedReport } from './seed';
 import { writeLoad, type WriteLoadReport } from './write-load';
 
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/lifeboat_demo';
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5433/lifeboat_demo';
 
 const USAGE = `usage: node infra/demo-app/dist/src/cli.js <command> [--database-url URL] [options]
 (default URL: $LIFEBOAT_SOURCE_DATABASE_URL, else ${DEFAULT_DATABASE_URL})

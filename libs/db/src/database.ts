@@ -79,7 +79,12 @@ async function migrate(orm: MikroORM, schema: string): Promise<void> {
   try {
     await lockClient.query('select pg_advisory_lock(hashtext($1))', [lockKey]);
     await lockClient.query(`create schema if not exists "${schema}"`);
-    await orm.getMigrator().up();
+    try {
+      await orm.getMigrator().up();
+    } catch (err) {
+      // Not a dependency that will come up in a moment: retrying cannot help.
+      throw new LifeboatError('INTERNAL', `a migration of schema ${schema} failed: ${messageOf(err)}`, { cause: err, hint: 'the schema is left as the last successful migration made it' });
+    }
   } finally {
     await lockClient.query('select pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
     await knex.client.releaseConnection(lockClient);

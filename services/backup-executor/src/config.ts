@@ -8,7 +8,7 @@ export const backupExecutorOptions = {
   LIFEBOAT_SOURCE_DATABASE_URL: url({
     description: 'The protected database (what full and tenant backups read); npm start creates a demo one',
     protocols: ['postgres', 'postgresql'],
-    default: 'postgres://postgres@127.0.0.1:5432/lifeboat_demo',
+    default: 'postgres://postgres@127.0.0.1:5433/lifeboat_demo',
   }),
   LIFEBOAT_MASTER_KEYS: masterKeysOption,
   LIFEBOAT_COMPRESSION_LEVEL: int({ description: 'gzip level of artifacts, 1 (fast) to 9 (small)', default: 9, min: 1, max: 9 }),

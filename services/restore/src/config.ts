@@ -8,7 +8,7 @@ export const restoreOptions = {
   LIFEBOAT_SOURCE_DATABASE_URL: url({
     description: 'The protected database; restores create their databases on its server, and may replace it',
     protocols: ['postgres', 'postgresql'],
-    default: 'postgres://postgres@127.0.0.1:5432/lifeboat_demo',
+    default: 'postgres://postgres@127.0.0.1:5433/lifeboat_demo',
   }),
   LIFEBOAT_MASTER_KEYS: masterKeysOption,
   LIFEBOAT_RESTORE_PREFERENCE: optional(list({ description: 'Locations a restore reads from, in order (default: LIFEBOAT_LOCATIONS order)' })),

@@ -6,7 +6,7 @@ export const schedulerOptions = {
   LIFEBOAT_SOURCE_DATABASE_URL: url({
     description: 'The protected database (the scheduler checks that the tenants a backup names exist)',
     protocols: ['postgres', 'postgresql'],
-    default: 'postgres://postgres@127.0.0.1:5432/lifeboat_demo',
+    default: 'postgres://postgres@127.0.0.1:5433/lifeboat_demo',
   }),
   LIFEBOAT_SCHEDULE_TIMEZONE: str({ description: 'IANA timezone of the default schedules created at first start, and of new schedules that name none', default: 'UTC' }),
   LIFEBOAT_SCHEDULER_GRACE_SECONDS: int({ description: 'A run missed while no scheduler ran still runs (once) if it is at most this late', default: 3600, min: 0 }),
