@@ -77,7 +77,7 @@ test('the level is honoured: 1 is larger than 9', async () => {
 });
 
 test('options out of range are refused', () => {
-  for (const options of [{ level: 0 }, { level: 10 }, { blockSize: 100 }, { workers: 0 }, { workers: 1.5 }]) {
+  for (const options of [{ level: 0 }, { level: 10 }, { blockSize: 100 }, { workers: -1 }, { workers: 1.5 }]) {
     assert.throws(() => createCompressStream(options), (err: LifeboatError) => err.code === 'BAD_USER_INPUT');
   }
 });

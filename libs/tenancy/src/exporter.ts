@@ -27,6 +27,8 @@ export class TenantExporter {
   readonly #idle: Client[] = [];
   readonly #waiting: ((c: Client) => void)[] = [];
   #opened = 0;
+  #closed = false;
+  readonly #releasing = new Set<Promise<void>>();
 
   private constructor(
     private readonly databaseUrl: string,
@@ -62,16 +64,21 @@ export class TenantExporter {
   async export(tenantId: string): Promise<TenantExport> {
     const client = await this.#acquire();
     let released = false;
-    const release = async (commit: boolean) => {
-      if (released) return;
+    const release = (commit: boolean): Promise<void> => {
+      if (released) return Promise.resolve();
       released = true;
-      if (commit) {
-        await client.query('commit').catch(() => undefined);
-        this.#release(client);
-      } else {
-        // A connection left in the middle of a COPY cannot be trusted again: close it.
-        this.#discard(client);
-      }
+      const releasing = (async () => {
+        if (commit) {
+          await client.query('commit').catch(() => undefined);
+          this.#release(client);
+        } else {
+          // A connection left in the middle of a COPY cannot be trusted again: close it.
+          this.#discard(client);
+        }
+      })();
+      // close() waits for it: the archive's reader may close the exporter while the commit runs.
+      this.#releasing.add(releasing);
+      return releasing.finally(() => this.#releasing.delete(releasing));
     };
     try {
       await client.query('begin transaction isolation level repeatable read read only');
@@ -101,7 +108,9 @@ export class TenantExporter {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.session.close();
+    await Promise.all([...this.#releasing]);
     await Promise.all(this.#idle.splice(0).map((c) => c.end().catch(() => undefined)));
   }
 
@@ -132,6 +141,7 @@ export class TenantExporter {
   #release(client: Client): void {
     const waiter = this.#waiting.shift();
     if (waiter) waiter(client);
+    else if (this.#closed) void client.end().catch(() => undefined);
     else this.#idle.push(client);
   }
 }

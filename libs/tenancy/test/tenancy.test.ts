@@ -182,3 +182,12 @@ test('a schema change: a dropped or nullable new column is bridged; a retyped co
   await assert.rejects(importArchive(bytes, 'FULL'), (err: LifeboatError) => /public\.products\.must is new since the backup, NOT NULL and without a default/.test(err.message));
   await withAdmin((c) => c.query('alter table products drop column must'), db.url);
 });
+
+test('closing the exporter right after reading an archive leaves no connection behind', async () => {
+  for (let i = 0; i < 3; i++) await exportArchive('t0001');
+  const { rows } = await withAdmin(
+    (c) => c.query<{ n: string }>("select count(*) as n from pg_stat_activity where datname = current_database() and application_name = 'lifeboat-tenant-export'"),
+    db.url,
+  );
+  assert.equal(Number(rows[0].n), 0);
+});
