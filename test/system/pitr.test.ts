@@ -3,6 +3,8 @@
  * full ones, and a recovery to a moment between two known commits giving exactly the rows
  * committed before it; with R2 down during recovery; and a gap in the archive reported as such.
  */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
@@ -132,8 +134,10 @@ test('retention deletes archived WAL before the oldest base backup, and nothing 
   assert.match(done.message ?? '', new RegExp(`${expired.length} expired WAL file\\(s\\) deleted`));
   const left = (await query<{ name: string }>(sys.env.LIFEBOAT_DATABASE_URL, 'select name from backup_executor.wal_segment')).map((r) => r.name);
   const wal = locationsOf(sys).filter((l) => l.name !== 'local');
+  const shippedRecords = await readdir(join(source.spoolDir, 'shipped'));
   for (const s of expired) {
     assert.ok(!left.includes(s.name), `${s.name} still recorded`);
+    assert.ok(!shippedRecords.includes(`${s.name}.sha256`), `the spool still records ${s.name} as shipped`);
     for (const l of wal) assert.equal(await l.stat(s.key), undefined, `${s.name} still in ${l.name}`);
   }
   for (const s of needed) {

@@ -108,6 +108,13 @@ export async function markShipped(spoolDir: string, name: string, sha256: string
   await syncDirectory(spoolDir);
 }
 
+/** Forgets that `name` was shipped, once the archive no longer holds it (retention): a record
+ *  only matters while PostgreSQL might push the name again. */
+export async function forgetShipped(spoolDir: string, name: string): Promise<void> {
+  parseWalFileName(name);
+  await rm(shippedRecordPath(spoolDir, name), { force: true });
+}
+
 /** The bytes of every file directly in the spool (ready and being written). */
 export async function spoolBytes(spoolDir: string): Promise<number> {
   let total = 0;

@@ -67,9 +67,10 @@ function setup(ctx: Ctx): Parts {
   const facts = once(() => clusterFacts(config.LIFEBOAT_SOURCE_DATABASE_URL));
   const wal = walLocations(locations, config.LIFEBOAT_WAL_LOCATIONS);
   const segments = new WalSegmentRepository(orm);
-  const shipper = config.LIFEBOAT_WAL_SPOOL_DIR
+  const spoolDir = config.LIFEBOAT_WAL_SPOOL_DIR ? resolve(ctx.env.LIFEBOAT_HOME ?? process.cwd(), config.LIFEBOAT_WAL_SPOOL_DIR) : undefined;
+  const shipper = spoolDir
     ? new WalShipper({
-        spoolDir: resolve(ctx.env.LIFEBOAT_HOME ?? process.cwd(), config.LIFEBOAT_WAL_SPOOL_DIR),
+        spoolDir,
         locations: wal,
         keyring: config.LIFEBOAT_MASTER_KEYS as Keyring,
         level: config.LIFEBOAT_WAL_COMPRESSION_LEVEL,
@@ -80,7 +81,7 @@ function setup(ctx: Ctx): Parts {
         systemId: async () => (await facts()).systemId,
       })
     : undefined;
-  const retention = new WalRetention({ repo, segments, locations: wal, windowDays: config.LIFEBOAT_PITR_WINDOW_DAYS, logger });
+  const retention = new WalRetention({ repo, segments, locations: wal, windowDays: config.LIFEBOAT_PITR_WINDOW_DAYS, spoolDir, logger });
   const walCheck = new WalCheckJob(shipper, bus, config.LIFEBOAT_WAL_STUCK_SECONDS * 1000, retention);
   const baseWithFull = async () => config.LIFEBOAT_BASE_BACKUP_WITH_FULL && (await facts()).archiving;
   return { repo, locations, shipper, handler: new BackupJobHandler({ full, tenants, configuration, base, walCheck, baseWithFull, repo, bus, instance, logger }) };

@@ -9,7 +9,7 @@
 import { messageOf } from '@lifeboat/errors';
 import type { Logger } from '@lifeboat/observability';
 import type { Storage } from '@lifeboat/storage';
-import { precedesBaseBackup } from '@lifeboat/wal';
+import { forgetShipped, precedesBaseBackup } from '@lifeboat/wal';
 import type { BackupRepository } from '../repositories/backup.repository';
 import type { WalSegmentRepository } from '../repositories/wal-segment.repository';
 
@@ -18,6 +18,8 @@ export interface WalRetentionDeps {
   segments: WalSegmentRepository;
   locations: Storage[];
   windowDays: number;
+  /** The spool of this executor, whose records of shipped files go with the files. */
+  spoolDir?: string;
   logger: Logger;
 }
 
@@ -42,6 +44,7 @@ export class WalRetention {
           await Promise.all(locations.map((l) => l.remove(segment.key)));
           await repo.update(segment.backupId, { status: 'EXPIRED' });
           await segments.remove(segment.name);
+          if (this.deps.spoolDir) await forgetShipped(this.deps.spoolDir, segment.name);
           result.deleted.push(segment.name);
         } catch (err) {
           logger.warn({ segment: segment.name, err: messageOf(err) }, 'expired WAL file not deleted yet');
