@@ -13,7 +13,7 @@ export {
   type SegmentInfo,
 } from './names';
 export { parseSegmentHeader, readSegmentHeader, SEGMENT_HEADER_BYTES, type SegmentHeader } from './segment-header';
-export { readyToShip, markShipped, forgetShipped, type SpooledFile, type SpoolFullAlert } from './spool';
+export { readyToShip, markShipped, forgetShipped, removeOrphanTemporaries, type SpooledFile, type SpoolFullAlert } from './spool';
 export { pushSegment, type PushOptions, type PushResult } from './push';
 export { fetchSegment, type FetchOptions, type FetchResult, type FetchFailure } from './fetch';
 export { loadWalFetchConfig, type WalFetchConfig } from './fetch-config';

@@ -6,7 +6,8 @@
  *   <spool>/<name>                  ready to ship: complete and durable (written under a temporary
  *                                   name, fsynced, renamed in, directory fsynced)
  *   <spool>/.tmp-*                  being written, by wal-push or the shipper: never shipped, but
- *                                   counted in the spool's size
+ *                                   counted in the spool's size; one left by a process that died
+ *                                   while writing it is removed by the shipper after an hour
  *   <spool>/shipped/<name>.sha256   shipped: the SHA-256 (hex) of the bytes shipped, written by the
  *                                   shipper (`markShipped`) before it removes <spool>/<name>; kept so
  *                                   that a second push of the name is compared with what was shipped
@@ -23,7 +24,7 @@ import { type Dirent } from 'node:fs';
 import { chmod, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LifeboatError } from '@lifeboat/errors';
-import { syncDirectory, writeFileDurably } from './durable-write';
+import { TEMPORARY_PREFIX, syncDirectory, writeFileDurably } from './durable-write';
 import { parseWalFileName } from './names';
 
 export const SPOOL_DIRECTORY_MODE = 0o770;
@@ -113,6 +114,21 @@ export async function markShipped(spoolDir: string, name: string, sha256: string
 export async function forgetShipped(spoolDir: string, name: string): Promise<void> {
   parseWalFileName(name);
   await rm(shippedRecordPath(spoolDir, name), { force: true });
+}
+
+/** Removes temporary files nobody has written to for `olderThanMs` (their writer died): a
+ *  temporary file is never WAL PostgreSQL counts as archived. Returns their names. */
+export async function removeOrphanTemporaries(spoolDir: string, olderThanMs: number, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const entry of await readdir(spoolDir, { withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.startsWith(TEMPORARY_PREFIX)) continue;
+    const path = join(spoolDir, entry.name);
+    const info = await stat(path).catch(() => undefined);
+    if (!info || now - info.mtimeMs < olderThanMs) continue;
+    await rm(path, { force: true });
+    removed.push(entry.name);
+  }
+  return removed;
 }
 
 /** The bytes of every file directly in the spool (ready and being written). */

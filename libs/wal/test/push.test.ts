@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LifeboatError } from '@lifeboat/errors';
-import { markShipped, pushSegment, readyToShip } from '../src/index';
+import { markShipped, pushSegment, readyToShip, removeOrphanTemporaries } from '../src/index';
 import { SEGMENT_SIZE, SYSTEM_ID, syntheticSegment } from './wal-files';
 
 const GiB = 1024 ** 3;
@@ -236,4 +236,17 @@ test('markShipped refuses what is not a WAL file name or a SHA-256', async () =>
   const spoolDir = newSpool();
   await assert.rejects(markShipped(spoolDir, '../etc/passwd', 'a'.repeat(64)), withCode('BAD_USER_INPUT'));
   await assert.rejects(markShipped(spoolDir, '000000010000000000000001', 'not-a-hash'), withCode('BAD_USER_INPUT'));
+});
+
+test('temporary files a dead writer left are removed after a while; ones being written and WAL stay', async () => {
+  const spool = join(dir, 'orphans');
+  await mkdir(spool);
+  const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+  await writeFile(join(spool, '.tmp-old'), 'x');
+  await utimes(join(spool, '.tmp-old'), hoursAgo, hoursAgo);
+  await writeFile(join(spool, '.tmp-fresh'), 'x');
+  await writeFile(join(spool, '000000010000000000000001'), 'x');
+  await utimes(join(spool, '000000010000000000000001'), hoursAgo, hoursAgo);
+  assert.deepEqual(await removeOrphanTemporaries(spool, 60 * 60 * 1000), ['.tmp-old']);
+  assert.deepEqual((await readdir(spool)).sort(), ['.tmp-fresh', '000000010000000000000001']);
 });

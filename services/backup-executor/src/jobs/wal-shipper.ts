@@ -16,9 +16,12 @@ import { errorCodeOf, messageOf } from '@lifeboat/errors';
 import type { EventBus, Stoppable } from '@lifeboat/events';
 import type { Logger } from '@lifeboat/observability';
 import type { Storage } from '@lifeboat/storage';
-import { markShipped, readyToShip, segmentInfo, walKey } from '@lifeboat/wal';
+import { markShipped, readyToShip, removeOrphanTemporaries, segmentInfo, walKey } from '@lifeboat/wal';
 import type { BackupRepository } from '../repositories/backup.repository';
 import type { WalSegmentRepository } from '../repositories/wal-segment.repository';
+
+/** A temporary file untouched this long in the spool was left by a writer that died. */
+const ORPHAN_AFTER_MS = 60 * 60 * 1000;
 
 export interface WalShipperDeps {
   spoolDir: string;
@@ -97,6 +100,8 @@ export class WalShipper {
 
   async #pass(): Promise<void> {
     await this.#publishAlerts();
+    const orphans = await removeOrphanTemporaries(this.deps.spoolDir, ORPHAN_AFTER_MS);
+    if (orphans.length) this.deps.logger.warn({ files: orphans }, 'removed temporary files left in the WAL spool by a writer that died');
     for (const file of await readyToShip(this.deps.spoolDir)) {
       if (this.#stopped) return;
       try {
