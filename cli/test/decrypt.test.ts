@@ -2,11 +2,11 @@
  * The break-glass commands as an operator runs them: `lifeboat decrypt` and `lifeboat inspect`
  * on artifacts written by the library, with the right key, a wrong one, and damaged copies.
  */
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -47,6 +47,10 @@ before(async () => {
   artifactFile = join(dir, 'backup.artifact');
   await writeArtifact(artifactFile, keyFile, source);
   artifact = await readFile(artifactFile);
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 /** A fresh empty directory for one test's output. */

@@ -1,13 +1,15 @@
 /** Runs the built `lifeboat` as a real process, the way a user or script does. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const CLI = join(__dirname, '..', 'src', 'main.js');
 
 /** A config directory that holds no token, so that no test reads the developer's own. */
-const EMPTY_CONFIG_DIR = join(mkdtempSync(join(tmpdir(), 'lifeboat-cli-')), 'config');
+const EMPTY_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'lifeboat-cli-'));
+const EMPTY_CONFIG_DIR = join(EMPTY_CONFIG_HOME, 'config');
+process.once('exit', () => rmSync(EMPTY_CONFIG_HOME, { recursive: true, force: true }));
 
 export interface CliResult {
   code: number | null;
