@@ -39,7 +39,7 @@ before(async () => {
 
 after(async () => {
   await sys?.stop();
-  await rm(work, { recursive: true, force: true });
+  if (work) await rm(work, { recursive: true, force: true });
 });
 
 let backupId: string;

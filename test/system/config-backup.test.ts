@@ -26,7 +26,7 @@ before(async () => {
 
 after(async () => {
   await sys?.stop();
-  await rm(work, { recursive: true, force: true });
+  if (work) await rm(work, { recursive: true, force: true });
 });
 
 async function filesUnder(dir: string): Promise<Record<string, { sha256: string; mode: number; mtime: number }>> {
