@@ -2,7 +2,7 @@
  * `npm run bench -- backup [--rounds N] [--rebuild] [--json] [--out FILE] [--env NAME=VALUE ...]`
  *
  * How fast a full backup is against the shell pipelines an operator would otherwise write, on a
- * database of about 1.4 GB (pgbench scale 70 and 300,000 JSON documents), made once and kept:
+ * database of about 1.4 GiB (pgbench scale 70 and 300,000 JSON documents), made once and kept:
  *   - Lifeboat: FULL_DATABASE through the gateway of a whole system (startSystem) whose protected
  *     database is the benchmark's; the time is the record's durationSeconds (start to COMPLETED in
  *     the first location); also the time until VERIFIED in all three locations and the ratio;
@@ -19,18 +19,14 @@
  * the benchmark databases are kept for the next run (`--rebuild` makes them again).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { type BackupView, type System, jobOf, startSystem, triggerFull } from '../src/index';
-import { type BenchDatabase, type Recipe, ensureBenchDatabase } from './lib/databases';
-import { cleanUp, cleanUpOnSignals, deferCleanup } from './lib/cleanup';
-import { CORES, type ProcessCpu, cpuSince, machineCpu, median, peakRss, processCpu, timeShell, waitForQuiet } from './lib/measure';
+import { type System, triggerFull } from '../src/index';
+import { type BenchOptions, emitResults, parseBenchArgs, runBenchmark } from './lib/cli';
+import { type BenchDatabase, LARGE_RECIPE, SMALL_RECIPE, ensureBenchDatabase } from './lib/databases';
+import { MIB, gb, gib, mb, mib, num, pad, verdict } from './lib/format';
+import { JOB_ENDED, fullBackupOf, untilJob } from './lib/jobs';
+import { CORES, type ProcessCpu, QUIET, cpuSince, machineCpu, median, peakRss, processCpu, shellQuote, timeShell, waitForQuiet } from './lib/measure';
+import { withSystem } from './lib/system';
 
-const LARGE: Recipe = { name: 'lifeboat_bench_l', scale: 70, documents: 300_000 };
-const SMALL: Recipe = { name: 'lifeboat_bench_s', scale: 7, documents: 30_000 };
-
-/** Memory is counted as the kernel counts it (1 MiB = 2^20 bytes), files and databases in decimal units. */
-const MIB = 1024 * 1024;
 const BARS = {
   /** Lifeboat's full backup / the pigz -9 pipeline, at most. */
   lifeboatOverPigz: 1.15,
@@ -46,11 +42,6 @@ const BARS = {
   peakRssGrowth: 20 * MIB,
 };
 
-/** Before each measurement: under 15 % of all cores busy for 3 s in a row, waiting 3 min at most. */
-const QUIET = { maxBusy: 0.15, settleSeconds: 3, timeoutSeconds: 180 };
-const POLL_MS = 500;
-const BACKUP_TIMEOUT_MS = 30 * 60_000;
-
 type ContenderId = 'lifeboat' | 'gzip' | 'pigz' | 'pgdump';
 const CONTENDERS: ContenderId[] = ['lifeboat', 'gzip', 'pigz', 'pgdump'];
 const LABELS: Record<ContenderId, string> = {
@@ -59,19 +50,6 @@ const LABELS: Record<ContenderId, string> = {
   pigz: 'pg_dump | pigz -9 | openssl enc | sha256sum',
   pgdump: 'pg_dump alone (> /dev/null)',
 };
-
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
-const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
-const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
-/** As pg_size_pretty and psql's \l+ print it. */
-const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
-const pad = (text: string, width: number) => text.padEnd(width);
-const num = (value: number, digits = 2) => value.toFixed(digits).padStart(7);
-const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 function pipelineOf(contender: Exclude<ContenderId, 'lifeboat'>, url: string): string {
   const dump = `pg_dump -Fc -Z0 --dbname=${shellQuote(url)}`;
@@ -104,87 +82,12 @@ interface Measurement {
   lifeboat?: LifeboatDetails;
 }
 
-interface Options {
-  rounds: number;
-  rebuild: boolean;
-  json: boolean;
-  out?: string;
-  env: Record<string, string>;
-}
-
 const USAGE = `usage: npm run bench -- backup [--rounds N] [--rebuild] [--json] [--out FILE] [--env NAME=VALUE ...]
   --rounds N          rounds of the four contenders (default 3)
   --rebuild           generate the benchmark databases again
   --json              print the raw results as JSON on the last line
   --out FILE          write the raw results as JSON to FILE
   --env NAME=VALUE    an extra setting for every Lifeboat process (e.g. LIFEBOAT_COMPRESSION_WORKERS=1)`;
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        rounds: { type: 'string', default: '3' },
-        rebuild: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        out: { type: 'string' },
-        env: { type: 'string', multiple: true, default: [] },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    return usage((err as Error).message);
-  }
-}
-
-function parseOptions(argv: string[]): Options {
-  const { values } = parse(argv);
-  if (values.help) usage();
-  const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1) usage(`--rounds must be a positive integer, got ${values.rounds}`);
-  const env: Record<string, string> = {};
-  for (const entry of values.env) {
-    const at = entry.indexOf('=');
-    if (at < 1) usage(`--env takes NAME=VALUE, got ${entry}`);
-    env[entry.slice(0, at)] = entry.slice(at + 1);
-  }
-  return { rounds, rebuild: values.rebuild, json: values.json, out: values.out, env };
-}
-
-function usage(problem?: string): never {
-  if (problem) console.error(`${problem}\n${USAGE}`);
-  else console.log(USAGE);
-  process.exit(problem ? 2 : 0);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-type JobView = Awaited<ReturnType<typeof jobOf>>;
-
-const fullBackupOf = (job: JobView) => job.backups.find((b) => b.type === 'FULL_DATABASE');
-
-/**
- * Polls a job until `done` returns its value; rejects when a backup of the job FAILED, or the job
- * ended without a full backup.
- */
-async function untilJob<T>(sys: System, token: string, jobId: string, what: string, done: (job: JobView) => T | undefined): Promise<T> {
-  const deadline = Date.now() + BACKUP_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    const job = await jobOf(sys, token, jobId);
-    const failed = job.backups.find((b) => b.status === 'FAILED');
-    if (failed) throw new Error(`the ${failed.type} backup FAILED: ${failed.error}`);
-    if (!fullBackupOf(job) && ['FAILED', 'SKIPPED', 'CANCELLED'].includes(job.status)) throw new Error(`the backup job ended ${job.status}: ${job.message}`);
-    const value = done(job);
-    if (value !== undefined) return value;
-    const copies = (b: BackupView) => b.copies.map((c) => `${c.location} ${c.status}${c.lastError ? ` (${c.lastError})` : ''}`).join(', ');
-    last = `job ${job.status}; ${job.backups.map((b) => `${b.type} ${b.status} (copies: ${copies(b)})`).join('; ') || 'no backup yet'}`;
-    await sleep(POLL_MS);
-  }
-  throw new Error(`${what}: not after ${BACKUP_TIMEOUT_MS / 60_000} min (last seen: ${last})`);
-}
-
-const JOB_ENDED = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED', 'CANCELLED'];
 
 /**
  * One Lifeboat full backup, timed by its own record. Resolves once the job has ended and every
@@ -226,39 +129,10 @@ async function pipelineRun(contender: Exclude<ContenderId, 'lifeboat'>, url: str
   return { contender, seconds: timed.seconds, cpuSeconds: timed.cpuSeconds, machineCpuSeconds: machineCpu().busy - machineBefore.busy };
 }
 
-/**
- * Starts a whole system whose protected database is `db` (the harness still seeds its own demo
- * database, with one tenant, which nothing reads), runs `fn`, and stops it however `fn` ends.
- */
-async function withSystem<T>(db: BenchDatabase, options: Options, fn: (sys: System, token: string, executorPid: number) => Promise<T>): Promise<T> {
-  const starting = startSystem({ tenants: 1, env: { LIFEBOAT_SOURCE_DATABASE_URL: db.url, ...options.env } });
-  let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= starting.then((sys) => sys.stop(), () => undefined));
-  const forget = deferCleanup(stop);
-  try {
-    const sys = await starting;
-    const token = await sys.login();
-    const executorPid = sys.supervisor.pid('backup-executor');
-    if (executorPid === undefined) throw new Error('the backup-executor is not running');
-    try {
-      const value = await fn(sys, token, executorPid);
-      const now = sys.supervisor.pid('backup-executor');
-      if (now !== executorPid) throw new Error(`the backup-executor restarted during the benchmark (pid ${executorPid}, now ${now})`);
-      return value;
-    } catch (err) {
-      const tail = sys.logs().split('\n').slice(-30).join('\n');
-      throw new Error(`${(err as Error).message}${tail ? `\n--- last lines of the system's log ---\n${tail}` : ''}`, { cause: err });
-    }
-  } finally {
-    forget();
-    await stop();
-  }
-}
-
 /** The rounds on the large database, then the executor's peak memory after them. */
-async function measureLarge(db: BenchDatabase, options: Options): Promise<{ runs: Measurement[]; peakRssBytes: number }> {
+async function measureLarge(db: BenchDatabase, options: BenchOptions): Promise<{ runs: Measurement[]; peakRssBytes: number }> {
   const runs: Measurement[] = [];
-  return withSystem(db, options, async (sys, token, executorPid) => {
+  return withSystem(db.url, options.env, async (sys, token, executorPid) => {
     console.log('warm-up: pg_dump alone once, untimed, so every contender finds the database in the page cache');
     await timeShell(pipelineOf('pgdump', db.url), 'warm-up pg_dump');
     for (let round = 1; round <= options.rounds; round++) {
@@ -276,8 +150,8 @@ async function measureLarge(db: BenchDatabase, options: Options): Promise<{ runs
 }
 
 /** The same number of Lifeboat backups of the small database, in fresh processes, for the executor's peak memory. */
-async function measureSmall(db: BenchDatabase, options: Options): Promise<{ seconds: number[]; peakRssBytes: number }> {
-  return withSystem(db, options, async (sys, token, executorPid) => {
+async function measureSmall(db: BenchDatabase, options: BenchOptions): Promise<{ seconds: number[]; peakRssBytes: number }> {
+  return withSystem(db.url, options.env, async (sys, token, executorPid) => {
     const seconds: number[] = [];
     for (let i = 0; i < options.rounds; i++) {
       await waitForQuiet(QUIET);
@@ -302,7 +176,7 @@ interface Results {
   bars: { lifeboatOverPigz: boolean; gzipOverLifeboat: boolean; peakRss: boolean; peakRssGrowth: boolean };
 }
 
-function summarize(options: Options, large: BenchDatabase, small: BenchDatabase, measured: Awaited<ReturnType<typeof measureLarge>>, smallRuns: Awaited<ReturnType<typeof measureSmall>>): Results {
+function summarize(options: BenchOptions, large: BenchDatabase, small: BenchDatabase, measured: Awaited<ReturnType<typeof measureLarge>>, smallRuns: Awaited<ReturnType<typeof measureSmall>>): Results {
   const of = (c: ContenderId) => measured.runs.filter((r) => r.contender === c);
   const medians = Object.fromEntries(CONTENDERS.map((c) => [c, median(of(c).map((r) => r.seconds))])) as Record<ContenderId, number>;
   const lifeboat = of('lifeboat').map((r) => r.lifeboat!);
@@ -348,7 +222,7 @@ function report(results: Results): void {
   }
   const cpu = (pick: (p: ProcessCpu) => number) => median(lifeboat.map((l) => pick(l.executorCpu))).toFixed(1);
   console.log(
-    `\n  Lifeboat CPU per backup (median s): executor main thread ${cpu((p) => p.mainThread)}, other executor threads (gzip workers) ${cpu((p) => p.process - p.mainThread)}, pg_dump ${cpu((p) => p.children)}`,
+    `\n  Lifeboat CPU per backup (median s): executor main thread ${cpu((p) => p.mainThread)}, other executor threads (gzip workers, GC helpers) ${cpu((p) => p.process - p.mainThread)}, pg_dump ${cpu((p) => p.children)}`,
   );
   console.log(`  compression ratio (dump / artifact): ${ratios.compression.toFixed(2)} (artifact ${mb(median(lifeboat.map((l) => l.artifactBytes)))})`);
   console.log(`  time until VERIFIED in all three locations (median): ${results.verifiedSeconds.toFixed(1)} s`);
@@ -364,12 +238,11 @@ function report(results: Results): void {
 }
 
 async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2));
-  cleanUpOnSignals();
+  const { options } = parseBenchArgs(process.argv.slice(2), USAGE);
   console.log('benchmark databases (made once, kept between runs)');
   const log = (line: string) => console.log(line);
-  const large = await ensureBenchDatabase(LARGE, { rebuild: options.rebuild, log });
-  const small = await ensureBenchDatabase(SMALL, { rebuild: options.rebuild, log });
+  const large = await ensureBenchDatabase(LARGE_RECIPE, { rebuild: options.rebuild, log });
+  const small = await ensureBenchDatabase(SMALL_RECIPE, { rebuild: options.rebuild, log });
   for (const db of [large, small]) {
     console.log(`  ${pad(db.recipe.name, 18)} ${gib(db.sizeBytes)} (${gb(db.sizeBytes)}) on disk: pgbench scale ${db.recipe.scale} + ${db.recipe.documents.toLocaleString('en')} documents${db.generated ? ' (generated now)' : ' (reused)'}`);
   }
@@ -377,19 +250,8 @@ async function main(): Promise<number> {
   const smallRuns = await measureSmall(small, options);
   const results = summarize(options, large, small, measured, smallRuns);
   report(results);
-  if (options.out) writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
-  else if (options.json) console.log(JSON.stringify(results));
+  emitResults(options, results);
   return Object.values(results.bars).every(Boolean) ? 0 : 3;
 }
 
-main().then(
-  async (code) => {
-    await cleanUp();
-    process.exit(code);
-  },
-  async (err: unknown) => {
-    console.error(`\nbench failed: ${err instanceof Error ? err.message : String(err)}`);
-    await cleanUp();
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -27,6 +27,18 @@ export interface ArchivingCluster {
 
 export async function startArchivingCluster(options: { archiveTimeoutSeconds?: number; tenants?: number } = {}): Promise<ArchivingCluster> {
   const home = await mkdtemp(join(tmpdir(), 'lifeboat-pitr-'));
+  let cluster: PgCluster | undefined;
+  try {
+    return await prepare(home, options, (c) => (cluster = c));
+  } catch (err) {
+    // Half made (a port taken, seeding failed): nothing of it outlives the failure.
+    await cluster?.destroy().catch(() => undefined);
+    await rm(home, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function prepare(home: string, options: { archiveTimeoutSeconds?: number; tenants?: number }, created: (cluster: PgCluster) => void): Promise<ArchivingCluster> {
   await chmod(home, 0o755);
   const spoolDir = join(home, 'spool');
   const pitrDir = join(home, 'recoveries');
@@ -35,6 +47,7 @@ export async function startArchivingCluster(options: { archiveTimeoutSeconds?: n
   await mkdir(spoolDir, { mode: 0o770 });
   execFileSync('chown', ['postgres:postgres', spoolDir]);
   const cluster = await PgCluster.init({ dataDir: join(home, 'data'), port: await freePort() });
+  created(cluster);
   const systemId = await cluster.systemIdentifier();
   await cluster.configure({
     archive_mode: 'on',

@@ -1,10 +1,13 @@
 /**
- * The benchmark databases on the machine's PostgreSQL, made once and kept between runs: pgbench's
- * tables at some scale plus a table of realistic JSON documents generated in SQL. A database is
- * reused when its marker row names the same recipe (the marker is written last, so a database
- * whose generation was interrupted is made again); `rebuild` makes it again anyway.
+ * The benchmark databases on the machine's PostgreSQL, made once and kept between runs, of two
+ * kinds: pgbench's tables at some scale plus a table of realistic JSON documents generated in SQL
+ * (Recipe), or the demo application's multi-tenant database seeded with many tenants
+ * (DemoRecipe). A database is reused when its marker row names the same recipe (the marker is
+ * written last, so a database whose generation was interrupted is made again); `rebuild` makes it
+ * again anyway.
  */
 import { Client } from 'pg';
+import { applySchema, seedDemo } from '@lifeboat/demo-app';
 import { urlFor, withAdmin } from '@lifeboat/testkit';
 import { runCommand } from './measure';
 
@@ -17,8 +20,21 @@ export interface Recipe {
   documents: number;
 }
 
-export interface BenchDatabase {
-  recipe: Recipe;
+/** The benchmarks' pgbench databases: about 1.4 GiB, and a tenth of that. */
+export const LARGE_RECIPE: Recipe = { name: 'lifeboat_bench_l', scale: 70, documents: 300_000 };
+export const SMALL_RECIPE: Recipe = { name: 'lifeboat_bench_s', scale: 7, documents: 30_000 };
+
+/** The demo application (infra/demo-app) with `tenants` tenants, t0001 onwards. */
+export interface DemoRecipe {
+  /** Database name, kept between runs. */
+  name: string;
+  tenants: number;
+  /** seedDemo's scale: at 1, about 1,400 rows per tenant. */
+  scale: number;
+}
+
+export interface BenchDatabase<R extends Recipe | DemoRecipe = Recipe> {
+  recipe: R;
   url: string;
   sizeBytes: number;
   /** Whether this run generated it (false: reused). */
@@ -27,6 +43,10 @@ export interface BenchDatabase {
 
 /** Bumped whenever the SQL below changes, so that older databases are made again. */
 const RECIPE_VERSION = 2;
+/** Bumped whenever the way demo databases are made changes. */
+const DEMO_RECIPE_VERSION = 1;
+/** The demo's generated times lie in the two years before this: the same rows whenever it is made. */
+const DEMO_AS_OF = new Date('2026-01-01T00:00:00Z');
 const MARKER_TABLE = 'lifeboat_bench_recipe';
 
 /**
@@ -86,6 +106,10 @@ function recipeText(recipe: Recipe): string {
   return JSON.stringify({ version: RECIPE_VERSION, scale: recipe.scale, documents: recipe.documents });
 }
 
+function demoRecipeText(recipe: DemoRecipe): string {
+  return JSON.stringify({ kind: 'demo', version: DEMO_RECIPE_VERSION, tenants: recipe.tenants, scale: recipe.scale, asOf: DEMO_AS_OF.toISOString() });
+}
+
 async function exists(name: string): Promise<boolean> {
   return withAdmin(async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1);
 }
@@ -100,40 +124,68 @@ async function withDatabase<T>(url: string, fn: (c: Client) => Promise<T>): Prom
   }
 }
 
-async function isComplete(recipe: Recipe, url: string): Promise<boolean> {
+async function isComplete(url: string, marker: string): Promise<boolean> {
   return withDatabase(url, async (c) => {
     const table = await c.query('select to_regclass($1) as t', [MARKER_TABLE]);
     if (table.rows[0].t === null) return false;
-    const marker = await c.query<{ recipe: string }>(`select recipe from ${MARKER_TABLE}`);
-    return marker.rowCount === 1 && marker.rows[0].recipe === recipeText(recipe);
+    const found = await c.query<{ recipe: string }>(`select recipe from ${MARKER_TABLE}`);
+    return found.rowCount === 1 && found.rows[0].recipe === marker;
   });
 }
 
-async function generate(recipe: Recipe, url: string, log: (line: string) => void): Promise<void> {
+type Log = (line: string) => void;
+
+/** Makes the database `name` again from nothing with `fill`, then writes its marker (last). */
+async function generate(name: string, marker: string, fill: (url: string, log: Log) => Promise<void>, log: Log): Promise<void> {
   await withAdmin(async (c) => {
-    await c.query(`drop database if exists "${recipe.name}" with (force)`);
-    await c.query(`create database "${recipe.name}"`);
+    await c.query(`drop database if exists "${name}" with (force)`);
+    await c.query(`create database "${name}"`);
   });
+  const url = urlFor(name);
   const started = Date.now();
-  log(`  ${recipe.name}: pgbench -i -s ${recipe.scale} ...`);
-  // Server-side data generation (G): the same rows as pgbench's default, made faster.
-  await runCommand('pgbench', ['-i', '-q', `--scale=${recipe.scale}`, '--init-steps=dtGvp', url], `pgbench -i -s ${recipe.scale}`);
-  log(`  ${recipe.name}: ${recipe.documents.toLocaleString('en')} JSON documents ...`);
+  await fill(url, log);
   await withDatabase(url, async (c) => {
-    await c.query('create table documents (id bigint primary key, body jsonb not null)');
-    await c.query(DOCUMENTS_SQL, [recipe.documents]);
-    await c.query('vacuum analyze');
     await c.query(`create table ${MARKER_TABLE} (recipe text not null, generated_at timestamptz not null default now())`);
-    await c.query(`insert into ${MARKER_TABLE} (recipe) values ($1)`, [recipeText(recipe)]);
+    await c.query(`insert into ${MARKER_TABLE} (recipe) values ($1)`, [marker]);
   });
-  log(`  ${recipe.name}: generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  log(`  ${name}: generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+async function ensure<R extends Recipe | DemoRecipe>(
+  recipe: R,
+  marker: string,
+  fill: (url: string, log: Log) => Promise<void>,
+  options: { rebuild: boolean; log: Log },
+): Promise<BenchDatabase<R>> {
+  const url = urlFor(recipe.name);
+  const reusable = !options.rebuild && (await exists(recipe.name)) && (await isComplete(url, marker));
+  if (!reusable) await generate(recipe.name, marker, fill, options.log);
+  const sizeBytes = await withAdmin(async (c) => Number((await c.query<{ size: string }>('select pg_database_size($1) as size', [recipe.name])).rows[0].size));
+  return { recipe, url, sizeBytes, generated: !reusable };
 }
 
 /** The database of `recipe`, generated when missing, incomplete, of another recipe, or when `rebuild`. */
-export async function ensureBenchDatabase(recipe: Recipe, options: { rebuild: boolean; log: (line: string) => void }): Promise<BenchDatabase> {
-  const url = urlFor(recipe.name);
-  const reusable = !options.rebuild && (await exists(recipe.name)) && (await isComplete(recipe, url));
-  if (!reusable) await generate(recipe, url, options.log);
-  const sizeBytes = await withAdmin(async (c) => Number((await c.query<{ size: string }>('select pg_database_size($1) as size', [recipe.name])).rows[0].size));
-  return { recipe, url, sizeBytes, generated: !reusable };
+export async function ensureBenchDatabase(recipe: Recipe, options: { rebuild: boolean; log: Log }): Promise<BenchDatabase> {
+  return ensure(recipe, recipeText(recipe), async (url, log) => {
+    log(`  ${recipe.name}: pgbench -i -s ${recipe.scale} ...`);
+    // Server-side data generation (G): the same rows as pgbench's default, made faster.
+    await runCommand('pgbench', ['-i', '-q', `--scale=${recipe.scale}`, '--init-steps=dtGvp', url], `pgbench -i -s ${recipe.scale}`);
+    log(`  ${recipe.name}: ${recipe.documents.toLocaleString('en')} JSON documents ...`);
+    await withDatabase(url, async (c) => {
+      await c.query('create table documents (id bigint primary key, body jsonb not null)');
+      await c.query(DOCUMENTS_SQL, [recipe.documents]);
+      await c.query('vacuum analyze');
+    });
+  }, options);
+}
+
+/** The demo database of `recipe`, seeded when missing, incomplete, of another recipe, or when `rebuild`. */
+export async function ensureDemoDatabase(recipe: DemoRecipe, options: { rebuild: boolean; log: Log }): Promise<BenchDatabase<DemoRecipe>> {
+  return ensure(recipe, demoRecipeText(recipe), async (url, log) => {
+    log(`  ${recipe.name}: the demo application, ${recipe.tenants.toLocaleString('en')} tenants at scale ${recipe.scale} ...`);
+    await applySchema(url);
+    await seedDemo(url, { tenants: recipe.tenants, scale: recipe.scale, asOf: DEMO_AS_OF });
+    // As the pgbench databases: visibility and statistics settled, so no reader pays for them.
+    await withDatabase(url, (c) => c.query('vacuum analyze'));
+  }, options);
 }

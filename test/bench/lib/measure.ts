@@ -1,12 +1,12 @@
 /**
  * Measuring on a Linux machine: child processes timed with the monotonic clock (with the CPU
  * their process tree used, from bash's `times`), CPU time of a process and of its main thread and
- * of the whole machine (from /proc), a process's peak memory (VmHWM), waiting for the machine to
- * be quiet before a measurement, and medians. Children run in their own process group and are
+ * of the whole machine (from /proc), a process's peak memory (VmHWM, which can be reset), waiting
+ * for the machine to be quiet before a measurement, and medians. Children run in their own process group and are
  * killed with it on cleanup.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { deferCleanup } from './cleanup';
 
@@ -64,6 +64,11 @@ export interface Timed {
   seconds: number;
   /** CPU seconds (user + system) of every process the shell ran. */
   cpuSeconds: number;
+}
+
+/** `text` as one word of a shell command line. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -127,14 +132,35 @@ export function machineCpu(): MachineCpu {
   return { busy: busy / CLOCK_TICKS, total: (busy + idle + iowait) / CLOCK_TICKS };
 }
 
-/** Peak resident memory of a process since it started, in bytes. */
-export function peakRss(pid: number): number {
-  const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmHWM in /proc/${pid}/status`);
+function statusBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(match[1]) * 1024;
 }
 
+/** Peak resident memory of a process since it started (or since resetPeakRss), in bytes. */
+export function peakRss(pid: number): number {
+  return statusBytes(pid, 'VmHWM');
+}
+
+/** Resident memory of a process now, in bytes. */
+export function currentRss(pid: number): number {
+  return statusBytes(pid, 'VmRSS');
+}
+
+/**
+ * Sets a process's peak resident memory back to its current resident memory, so that peakRss
+ * tells the peak from now on (proc(5), /proc/<pid>/clear_refs: 5). Needs the right to write that
+ * file: the process's owner, or root.
+ */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Before each measurement: under 15 % of all cores busy for 3 s in a row, waiting a minute at most. */
+export const QUIET = { maxBusy: 0.15, settleSeconds: 3, timeoutSeconds: 60 };
 
 /**
  * Waits until the whole machine has been busy less than `maxBusy` (a share of all cores) for
