@@ -106,7 +106,8 @@ test('pg_dump killed halfway: FAILED with the reason, nothing visible, no tempor
   const backup = await waitForBackup(sys, token, jobId, ['FAILED', 'COMPLETED', 'VERIFIED']);
   assert.equal(backup.status, 'FAILED');
   assert.match(backup.error ?? '', /pg_dump was killed by SIGKILL/);
-  assert.equal((await jobOf(sys, token, jobId)).status, 'FAILED');
+  // The job's record ends just after its backup's.
+  await eventually('the job FAILED', async () => (await jobOf(sys, token, jobId)).status === 'FAILED', 10_000);
   assert.deepEqual((await localFiles()).sort(), before.sort(), 'nothing new in the local location');
   assert.deepEqual(backup.copies, []);
 });

@@ -81,16 +81,20 @@ export class TenantExporter {
       return releasing.finally(() => this.#releasing.delete(releasing));
     };
     try {
-      await client.query('begin transaction isolation level repeatable read read only');
-      await client.query(`set transaction snapshot ${literal(this.session.snapshotId)}`);
-      await client.query(`set local role ${ident(this.exportRole)}`);
-      await client.query('select set_config($1, $2, true)', [this.settings.tenantSetting, tenantId]);
+      // One round trip for the transaction's setup and one for every table's count: a job runs
+      // this for each of thousands of tenants.
+      await client.query(
+        [
+          'begin transaction isolation level repeatable read read only',
+          `set transaction snapshot ${literal(this.session.snapshotId)}`,
+          `set local role ${ident(this.exportRole)}`,
+          `select set_config(${literal(this.settings.tenantSetting)}, ${literal(tenantId)}, true)`,
+        ].join('; '),
+      );
       const column = ident(this.settings.tenantColumn);
-      const tables: ArchiveHeader['tables'] = [];
-      for (const t of this.tables) {
-        const { rows } = await client.query<{ n: string }>(`select count(*) as n from ${ident(t.schema)}.${ident(t.table)} where ${column} = $1`, [tenantId]);
-        tables.push({ ...t, rows: Number(rows[0].n) });
-      }
+      const counts = this.tables.map((t, i) => `(select count(*) from ${ident(t.schema)}.${ident(t.table)} where ${column} = $1) as c${i}`);
+      const { rows } = await client.query<Record<string, string>>(`select ${counts.join(', ')}`, [tenantId]);
+      const tables: ArchiveHeader['tables'] = this.tables.map((t, i) => ({ ...t, rows: Number(rows[0][`c${i}`]) }));
       const header: ArchiveHeader = { tenantId, tenantColumn: this.settings.tenantColumn, exportedAt: new Date().toISOString(), tables };
       const archive = writeTenantArchive(header, async (index) => {
         const t = tables[index];
