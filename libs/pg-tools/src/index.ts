@@ -4,3 +4,4 @@ export { SnapshotSession, countRows, quoteIdent, type TableCount, type ServerFac
 export { pgDump, pgBaseBackup, parseBaseBackupLog, connectionOf, type DumpOptions, type BaseBackupPoints } from './pg-dump';
 export { pgRestore, type RestoreOptions } from './pg-restore';
 export { DatabaseServer, checkDatabaseName, databaseUrlOf, databaseNameOf, MAX_DATABASE_NAME } from './databases';
+export { DumpOffsetIndexer, patchDumpOffsets, type DumpIndex } from './dump-offsets';

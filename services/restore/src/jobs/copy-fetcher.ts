@@ -15,6 +15,7 @@ import { type Keyring, createDecompressStream, createDecryptStream, createHashTa
 import { type ErrorCode, LifeboatError, errorCodeOf, messageOf } from '@lifeboat/errors';
 import type { EventBus } from '@lifeboat/events';
 import { type ArtifactManifest, manifestKeyOf, parseManifest } from '@lifeboat/manifest';
+import { DumpOffsetIndexer } from '@lifeboat/pg-tools';
 import type { Storage } from '@lifeboat/storage';
 import type { Failover } from '../repositories/restore-log.entity';
 
@@ -132,6 +133,39 @@ export class CopyFetcher {
 /** A sink that writes the restored dump to a file. */
 export function fileSink(path: string): { sink: () => Writable; cleanup: () => Promise<void> } {
   return { sink: () => createWriteStream(path), cleanup: () => rm(path, { force: true }) };
+}
+
+/**
+ * A sink that writes a custom-format dump to a file and indexes it on the way (see
+ * DumpOffsetIndexer): `index()` gives the last copy's index, or why there is none.
+ */
+export function indexedDumpSink(path: string): { sink: () => Writable; cleanup: () => Promise<void>; index: () => ReturnType<DumpOffsetIndexer['result']> } {
+  let indexer: DumpOffsetIndexer | undefined;
+  return {
+    sink: () => {
+      const current = new DumpOffsetIndexer();
+      indexer = current;
+      const writing = pipeline(current, createWriteStream(path));
+      const out: Writable = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          if (current.write(chunk)) done();
+          else current.once('drain', () => done());
+        },
+        final(done) {
+          current.end();
+          writing.then(() => done(), done);
+        },
+        destroy(err, done) {
+          current.destroy(err ?? undefined);
+          done(err);
+        },
+      });
+      writing.catch((err: Error) => out.destroy(err));
+      return out;
+    },
+    cleanup: () => rm(path, { force: true }),
+    index: () => indexer?.result() ?? { reason: 'nothing was fetched' },
+  };
 }
 
 /** A sink that only reads (a dry run checks a copy end to end without writing it anywhere). */

@@ -15,14 +15,14 @@ import { Client } from 'pg';
 import { errorCodeOf, LifeboatError, messageOf } from '@lifeboat/errors';
 import type { EventBus } from '@lifeboat/events';
 import type { Logger } from '@lifeboat/observability';
-import { type DatabaseServer, countRows, databaseNameOf, databaseUrlOf, pgRestore } from '@lifeboat/pg-tools';
+import { type DatabaseServer, type DumpOffsetIndexer, countRows, databaseNameOf, databaseUrlOf, patchDumpOffsets, pgRestore } from '@lifeboat/pg-tools';
 import type { ArtifactManifest } from '@lifeboat/manifest';
 import { asideDatabaseName, workingDatabaseName } from '../domain/database-names';
 import type { KnownBackup } from '../repositories/known-backup.entity';
 import type { KnownBackupRepository } from '../repositories/known-backup.repository';
 import type { RestoreLog } from '../repositories/restore-log.entity';
 import type { RestoreLogRepository } from '../repositories/restore-log.repository';
-import { type CopyFetcher, fileSink, nullSink } from './copy-fetcher';
+import { type CopyFetcher, indexedDumpSink, nullSink } from './copy-fetcher';
 import { RestoreProgressReporter } from './restore-progress';
 import type { PitrRestoreJob } from './pitr-restore.job';
 import type { TenantRestoreJob } from './tenant-restore.job';
@@ -113,8 +113,8 @@ export class RestoreJob {
     let created = false;
     try {
       progress.to('fetching');
-      const { sink, cleanup } = fileSink(spoolPath);
-      const fetched = await this.deps.fetcher.fetch(backup, sink, cleanup, {
+      const spool = indexedDumpSink(spoolPath);
+      const fetched = await this.deps.fetcher.fetch(backup, spool.sink, spool.cleanup, {
         onBytes: (location, bytes) => {
           progress.location = location;
           progress.bytes = bytes;
@@ -126,6 +126,7 @@ export class RestoreJob {
         },
       });
       await repo.update(log.id, { sourceLocation: fetched.location, bytes: fetched.bytes });
+      await this.#setDataOffsets(spoolPath, spool.index());
 
       progress.to('restoring', `pg_restore --jobs ${log.jobs} into ${working}`);
       await server.create(working);
@@ -155,6 +156,18 @@ export class RestoreJob {
       if (created) await server.drop(working).catch((e) => this.deps.logger.warn({ err: messageOf(e), database: working }, 'could not drop the database of a failed restore'));
       await rm(spoolPath, { force: true });
     }
+  }
+
+  /**
+   * The dump came through a pipe, so its TOC does not say where each table's data is: written in
+   * now, so that pg_restore's parallel workers seek to it instead of reading through the file.
+   */
+  async #setDataOffsets(spoolPath: string, indexed: ReturnType<DumpOffsetIndexer['result']>): Promise<void> {
+    if ('reason' in indexed) {
+      this.deps.logger.info({ reason: indexed.reason }, 'the dump is restored without data offsets');
+      return;
+    }
+    await patchDumpOffsets(spoolPath, indexed.index);
   }
 
   async #dryRun(log: RestoreLog, backup: KnownBackup, progress: RestoreProgressReporter, failovers: RestoreLog['failovers']) {
