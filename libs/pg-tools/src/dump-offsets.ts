@@ -204,40 +204,48 @@ export class DumpOffsetIndexer extends Transform {
 
   /** Walks the data section in `buf` from `from` (a state machine: blocks and chunks may span buffers). */
   #scan(buf: Buffer, from: number): void {
-    const index = this.#index!;
+    const intSize = this.#index!.intSize;
+    const size = 1 + intSize;
+    const length = buf.length;
     let i = from;
-    while (i < buf.length) {
-      if (this.#state === 'chunkData') {
-        const n = Math.min(this.#skip, buf.length - i);
+    while (i < length) {
+      const state = this.#state;
+      if (state === 'chunkData') {
+        const n = Math.min(this.#skip, length - i);
         i += n;
         this.#pos += n;
         this.#skip -= n;
         if (this.#skip === 0) this.#state = 'chunkLength';
-        continue;
-      }
-      if (this.#state === 'blockType') {
+      } else if (state === 'chunkLength' && this.#partial.length === 0 && i + size <= length) {
+        // The hot path, once per row of table data: a chunk's length, then its bytes skipped.
+        const value = intAt(buf, i, intSize);
+        i += size;
+        this.#pos += size;
+        if (value > 0 && i + value <= length) {
+          i += value;
+          this.#pos += value;
+        } else this.#onInt(value);
+      } else if (state === 'blockType') {
         const type = buf[i++];
         this.#blockStart = this.#pos;
         this.#pos += 1;
         if (type !== BLOCK_DATA && type !== BLOCK_BLOBS) throw new Unindexable(`unexpected data block type ${type} at ${this.#blockStart}`);
         this.#inBlobs = type === BLOCK_BLOBS;
         this.#state = 'blockId';
-        continue;
-      }
-      // An integer: read it whole when the buffer holds it, else gather it across buffers.
-      const size = 1 + index.intSize;
-      let value: number;
-      if (this.#partial.length === 0 && i + size <= buf.length) {
-        value = intAt(buf, i, index.intSize);
+      } else if (this.#partial.length === 0 && i + size <= length) {
+        const value = intAt(buf, i, intSize);
         i += size;
+        this.#pos += size;
+        this.#onInt(value);
       } else {
-        while (this.#partial.length < size && i < buf.length) this.#partial.push(buf[i++]);
+        // An integer cut by the end of the buffer: gathered across buffers.
+        while (this.#partial.length < size && i < length) this.#partial.push(buf[i++]);
         if (this.#partial.length < size) break;
-        value = intAt(Buffer.from(this.#partial), 0, index.intSize);
+        const value = intAt(Buffer.from(this.#partial), 0, intSize);
         this.#partial = [];
+        this.#pos += size;
+        this.#onInt(value);
       }
-      this.#pos += size;
-      this.#onInt(value);
     }
   }
 
@@ -266,8 +274,7 @@ export class DumpOffsetIndexer extends Transform {
 }
 
 function intAt(buf: Buffer, at: number, intSize: number): number {
-  let value = 0;
-  for (let b = 0; b < intSize; b++) value += buf[at + 1 + b] * 2 ** (8 * b);
+  const value = intSize === 4 ? buf.readUInt32LE(at + 1) : buf.readUIntLE(at + 1, intSize);
   return buf[at] !== 0 ? -value : value;
 }
 

@@ -37,7 +37,9 @@ export class ProgressReporter {
     private readonly heartbeat: () => Promise<void>,
   ) {}
 
+  /** Starts reporting; the backup's record was created with its first heartbeat. */
   start(): void {
+    this.#lastBeat = Date.now();
     this.publish();
     this.#timer = setInterval(() => this.publish(), 1000);
   }
