@@ -35,13 +35,14 @@ test('prefixes output, restarts a process that dies, and stops everything it sta
 });
 
 test('a process that ignores SIGTERM is killed after the grace period', async () => {
-  const { out } = collect();
+  const { out, text } = collect();
   const sut = new Supervisor(
-    [{ name: 'stubborn', command: process.execPath, args: ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'] }],
+    [{ name: 'stubborn', command: process.execPath, args: ['-e', 'process.on("SIGTERM", () => {}); console.log("deaf"); setInterval(() => {}, 1000)'] }],
     { out, stopTimeoutMs: 300 },
   );
   sut.start();
-  await wait(300);
+  // Stopped before it ignores SIGTERM, it would simply die.
+  while (!text().includes('deaf')) await wait(20);
   const pid = sut.pid('stubborn')!;
   const started = Date.now();
   await sut.stop();
