@@ -32,7 +32,8 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { writeLoad } from '@lifeboat/demo-app';
 import { type ArchivingCluster, type System, startArchivingCluster, startSystem } from '../src/index';
-import { cleanUp, cleanUpOnSignals, deferCleanup } from './lib/cleanup';
+import { runBenchmark } from './lib/cli';
+import { deferCleanup } from './lib/cleanup';
 import { CORES, machineCpu } from './lib/measure';
 import { num, pad, verdict } from './lib/format';
 
@@ -498,7 +499,6 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  cleanUpOnSignals();
   console.log(`archiving cluster: PostgreSQL 15, archive_timeout ${options.archiveTimeout} s, seeded demo database`);
   const startingCluster = startArchivingCluster({ archiveTimeoutSeconds: options.archiveTimeout });
   const destroyCluster = once(() => startingCluster.then((c) => c.destroy(), () => undefined));
@@ -535,14 +535,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  async (code) => {
-    await cleanUp();
-    process.exit(code);
-  },
-  async (err: unknown) => {
-    console.error(`\nbench failed: ${err instanceof Error ? err.message : String(err)}`);
-    await cleanUp();
-    process.exit(1);
-  },
-);
+runBenchmark(main);
