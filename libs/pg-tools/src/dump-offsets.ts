@@ -32,6 +32,8 @@ const BLOCK_BLOBS = 3;
 const version = (major: number, minor: number, rev = 0) => (major * 256 + minor) * 256 + rev;
 const OLDEST = version(1, 12);
 const NEWEST = version(1, 15);
+/** The largest header and TOC indexed: a TOC takes about 1 KiB a table. */
+const MAX_HEAD_BYTES = 64 * 1024 * 1024;
 
 /** Where a TOC entry's offset field is in the file, and what it says. */
 interface TocOffset {
@@ -91,7 +93,7 @@ class HeadReader {
 }
 
 /** Why a dump cannot be indexed (not an error: pg_restore reads it anyway). */
-export class Unindexable extends Error {}
+class Unindexable extends Error {}
 
 function readHead(buf: Buffer): { intSize: number; offSize: number; entries: TocOffset[]; dataStart: number } {
   const r = new HeadReader(buf);
@@ -191,6 +193,8 @@ export class DumpOffsetIndexer extends Transform {
       head = readHead(buf);
     } catch (err) {
       if (err instanceof NeedMore) {
+        // Held in memory until it is whole: a damaged length must not make it hold the whole dump.
+        if (buf.length > MAX_HEAD_BYTES) throw new Unindexable(`no table of contents ends within the first ${MAX_HEAD_BYTES} bytes`);
         this.#nextHeadTry = buf.length * 2;
         return;
       }
