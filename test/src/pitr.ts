@@ -3,14 +3,12 @@
  * WAL archived by `lifeboat wal-push` into a spool the executor ships from, a seeded demo
  * database in it.
  */
-import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { applySchema, seedDemo } from '@lifeboat/demo-app';
-import { PgCluster } from '@lifeboat/pg-cluster';
-import { freePort } from '@lifeboat/testkit';
+import { PgCluster, giveToPostgres } from '@lifeboat/pg-cluster';
+import { freePort, withAdmin } from '@lifeboat/testkit';
 import { ROOT } from './system';
 
 export interface ArchivingCluster {
@@ -45,39 +43,32 @@ async function prepare(home: string, options: { archiveTimeoutSeconds?: number; 
   await mkdir(pitrDir, { mode: 0o755 });
   // The spool belongs to postgres (archive_command runs as postgres); the executor here is root.
   await mkdir(spoolDir, { mode: 0o770 });
-  execFileSync('chown', ['postgres:postgres', spoolDir]);
+  await giveToPostgres(spoolDir);
   const cluster = await PgCluster.init({ dataDir: join(home, 'data'), port: await freePort() });
   created(cluster);
   const systemId = await cluster.systemIdentifier();
   await cluster.configure({
     archive_mode: 'on',
     archive_timeout: options.archiveTimeoutSeconds ?? 5,
+    // Commit times as recovery_target_time sees them (pg_xact_commit_timestamp), for the tests.
+    track_commit_timestamp: 'on',
     archive_command: `${process.execPath} ${join(ROOT, 'cli/dist/src/main.js')} wal-push %p --spool ${spoolDir} --system-id ${systemId} --max-spool-bytes 2000000000`,
   });
   await cluster.start();
-  const admin = new Client({ connectionString: cluster.url() });
-  await admin.connect();
-  await admin.query('create database demo');
-  await admin.end();
+  await withAdmin((c) => c.query('create database demo'), cluster.url());
   const url = cluster.url('demo');
   await applySchema(url);
   await seedDemo(url, { tenants: options.tenants ?? 3, scale: 1 });
   // While a spread checkpoint is under way (the seeding leaves one), PostgreSQL 15 here does not
   // switch segments on archive_timeout; a checkpoint now lets archive_timeout work from the start.
-  const c = new Client({ connectionString: cluster.url() });
-  await c.connect();
-  await c.query('checkpoint');
-  await c.end();
+  await withAdmin((c) => c.query('checkpoint'), cluster.url());
   return {
     cluster,
     url,
     spoolDir,
     pitrDir,
     async switchWal() {
-      const client = new Client({ connectionString: cluster.url() });
-      await client.connect();
-      await client.query('select pg_switch_wal()');
-      await client.end();
+      await withAdmin((c) => c.query('select pg_switch_wal()'), cluster.url());
     },
     async destroy() {
       await cluster.destroy().catch(() => undefined);

@@ -33,8 +33,14 @@ async function query<T>(url: string, sql: string, params: unknown[] = []): Promi
   }
 }
 
+/**
+ * The load's marks with their commit times: the commit record's own (what recovery_target_time is
+ * compared with), not the insert's clock, which a busy machine can put well before the commit.
+ */
 async function marks(url: string): Promise<Mark[]> {
-  return (await query<{ id: string; committed_at: Date }>(url, 'select id, committed_at from load_marks order by id')).map((r) => ({ id: Number(r.id), committed: r.committed_at }));
+  return (
+    await query<{ id: string; committed_at: Date }>(url, 'select id, coalesce(pg_xact_commit_timestamp(xmin), committed_at) as committed_at from load_marks order by id')
+  ).map((r) => ({ id: Number(r.id), committed: r.committed_at }));
 }
 
 async function window(): Promise<{ earliest: string; latest: string } | null> {
