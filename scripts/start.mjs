@@ -84,7 +84,7 @@ if (!env.LIFEBOAT_SOURCE_DATABASE_URL) {
 }
 
 async function startDemoCluster(port) {
-  const { PgCluster } = await import('../libs/pg-cluster/dist/src/index.js');
+  const { PgCluster, giveToPostgres } = await import('../libs/pg-cluster/dist/src/index.js');
   const demo = await import('../infra/demo-app/dist/src/index.js');
   const pg = (await import('pg')).default;
   const dataDir = join(root, 'var/pg/demo');
@@ -92,7 +92,7 @@ async function startDemoCluster(port) {
   mkdirSync(spool, { recursive: true, mode: 0o770 });
   // archive_command runs as postgres: the spool is its (the executor reads it as root here, or
   // through the group elsewhere; see docs/operations.md).
-  if (process.getuid?.() === 0) spawnSync('chown', ['postgres:postgres', spool]);
+  await giveToPostgres(spool);
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   const cluster = fresh ? await PgCluster.init({ dataDir, port }) : await PgCluster.open({ dataDir, port });
   if (fresh) console.log(`lifeboat: created the demo cluster in var/pg/demo (port ${port})`);

@@ -23,7 +23,7 @@ import { type System, triggerFull } from '../src/index';
 import { type BenchOptions, emitResults, parseBenchArgs, runBenchmark } from './lib/cli';
 import { type BenchDatabase, LARGE_RECIPE, SMALL_RECIPE, ensureBenchDatabase } from './lib/databases';
 import { MIB, gb, gib, mb, mib, num, pad, verdict } from './lib/format';
-import { JOB_ENDED, fullBackupOf, untilJob } from './lib/jobs';
+import { allVerified, fullBackupOf, untilJob } from './lib/jobs';
 import { CORES, type ProcessCpu, QUIET, cpuSince, machineCpu, median, peakRss, processCpu, shellQuote, timeShell, waitForQuiet } from './lib/measure';
 import { withSystem } from './lib/system';
 
@@ -103,9 +103,7 @@ async function lifeboatBackup(sys: System, token: string, executorPid: number): 
   });
   const cpu = cpuSince(cpuBefore, processCpu(executorPid));
   const machine = machineCpu().busy - machineBefore.busy;
-  const verified = await untilJob(sys, token, jobId, 'every backup of the job VERIFIED', (job) =>
-    JOB_ENDED.includes(job.status) && job.backups.every((b) => b.status === 'VERIFIED') ? fullBackupOf(job) : undefined,
-  );
+  const verified = await untilJob(sys, token, jobId, 'every backup of the job VERIFIED', (job) => (allVerified(job) ? fullBackupOf(job) : undefined));
   const seconds = verified.durationSeconds!;
   const startedAt = Date.parse(verified.completedAt!) - seconds * 1000;
   return {

@@ -26,15 +26,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ADMIN_URL, dropDatabase, urlFor, withAdmin } from '@lifeboat/testkit';
-import { type BackupView, type System, startRestore, triggerFull } from '../src/index';
+import { type BackupView, type RestoreLogView, type System, restoreLog, startRestore, triggerFull } from '../src/index';
 import { type BenchOptions, emitResults, parseBenchArgs, runBenchmark } from './lib/cli';
 import { type BenchDatabase, LARGE_RECIPE, SMALL_RECIPE, ensureBenchDatabase } from './lib/databases';
 import { deferCleanup } from './lib/cleanup';
 import { gb, gib, mb, num, pad, verdict } from './lib/format';
-import { JOB_ENDED, fullBackupOf, untilJob } from './lib/jobs';
+import { allVerified, fullBackupOf, untilJob } from './lib/jobs';
 import { CORES, type ProcessCpu, QUIET, cpuSince, machineCpu, median, processCpu, runCommand, shellQuote, timeShell, waitForQuiet } from './lib/measure';
 import { cpuBetween, cpuBreakdown, systemCpu, withSystem } from './lib/system';
 
@@ -102,33 +103,10 @@ interface Measurement {
 /** What each contender measures itself; the loop adds the rest. */
 type Run = Pick<Measurement, 'contender' | 'seconds' | 'cpuSeconds' | 'lifeboat'>;
 
-interface RestoreLog {
-  id: string;
-  status: string;
-  errorMessage: string | null;
-  targetDatabase: string | null;
-  sourceLocation: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  durationSeconds: number | null;
-  jobs: number;
-  rowCheck: Record<string, { expected: number; found: number }> | null;
-}
-
-const RESTORE_LOG_FIELDS = 'id status errorMessage targetDatabase sourceLocation startedAt completedAt durationSeconds jobs rowCheck';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function restoreLogOf(sys: System, token: string, id: string): Promise<RestoreLog> {
-  const r = await sys.graphql<{ restore: RestoreLog | null }>(`query ($id: ID!) { restore(id: $id) { ${RESTORE_LOG_FIELDS} } }`, { id }, token);
-  if (!r.data?.restore) throw new Error(`restore(${id}) failed: ${JSON.stringify(r.errors)}`);
-  return r.data.restore;
-}
-
-async function untilRestoreEnds(sys: System, token: string, id: string): Promise<RestoreLog> {
+async function untilRestoreEnds(sys: System, token: string, id: string): Promise<RestoreLogView> {
   const deadline = Date.now() + RESTORE_TIMEOUT_MS;
   for (;;) {
-    const log = await restoreLogOf(sys, token, id);
+    const log = await restoreLog(sys, token, id);
     if (log.status === 'FAILED') throw new Error(`the restore FAILED: ${log.errorMessage}`);
     if (log.status === 'COMPLETED') return log;
     if (Date.now() > deadline) throw new Error(`the restore did not end within ${RESTORE_TIMEOUT_MS / 60_000} min (last seen: ${log.status})`);
@@ -163,7 +141,7 @@ function watchPhases(sys: System, token: string, restoreId: string): { firstSeen
   };
 }
 
-function phasesOf(startedMs: number, log: RestoreLog, firstSeen: Map<string, number>): Phases {
+function phasesOf(startedMs: number, log: RestoreLogView, firstSeen: Map<string, number>): Phases {
   const began = Date.parse(log.startedAt!);
   const ended = Date.parse(log.completedAt!);
   const restoring = firstSeen.get('restoring');
@@ -188,7 +166,7 @@ async function lifeboatRestore(sys: System, token: string, backupId: string, tar
   const started = await startRestore(sys, token, { backupId, mode: 'FULL', targetDatabase: target, jobs: JOBS });
   if (!started.data) throw new Error(`startRestore failed: ${JSON.stringify(started.errors)}`);
   const watch = watchPhases(sys, token, started.data.startRestore.id);
-  let log: RestoreLog;
+  let log: RestoreLogView;
   try {
     log = await untilRestoreEnds(sys, token, started.data.startRestore.id);
   } finally {
@@ -224,9 +202,7 @@ async function settle(target: string): Promise<void> {
 /** The Lifeboat full backup every Lifeboat restore restores: made now, VERIFIED everywhere. */
 async function lifeboatBackup(sys: System, token: string): Promise<BackupView> {
   const jobId = await triggerFull(sys, token);
-  return untilJob(sys, token, jobId, 'the full backup VERIFIED everywhere', (job) =>
-    JOB_ENDED.includes(job.status) && job.backups.every((b) => b.status === 'VERIFIED') ? fullBackupOf(job) : undefined,
-  );
+  return untilJob(sys, token, jobId, 'the full backup VERIFIED everywhere', (job) => (allVerified(job) ? fullBackupOf(job) : undefined));
 }
 
 interface Measured {

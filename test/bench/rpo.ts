@@ -29,10 +29,13 @@ import { readdir } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { writeLoad } from '@lifeboat/demo-app';
+import { withAdmin } from '@lifeboat/testkit';
 import { type ArchivingCluster, type System, startArchivingCluster, startSystem } from '../src/index';
 import { runBenchmark } from './lib/cli';
+import { systemFailure } from './lib/system';
 import { deferCleanup } from './lib/cleanup';
 import { CORES, machineCpu } from './lib/measure';
 import { num, pad, verdict } from './lib/format';
@@ -106,7 +109,6 @@ function usage(problem?: string): never {
   process.exit(problem ? 2 : 0);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `X/Y` as PostgreSQL prints an LSN. */
 function parseLsn(text: string): bigint {
@@ -136,24 +138,15 @@ interface Segment {
   archivedAt: number;
 }
 
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** The WAL segments archived for `systemId` (in every WAL location), by start LSN. */
 async function archivedSegments(metadataUrl: string, systemId: string): Promise<Map<bigint, Segment>> {
-  const rows = await withClient(metadataUrl, async (c) =>
+  const rows = await withAdmin(async (c) =>
     (await c.query<{ name: string; start_lsn: string; end_lsn: string; spooled_at: Date; archived_at: Date }>(
       `select name, start_lsn, end_lsn, spooled_at, archived_at from backup_executor.wal_segment
        where system_id = $1 and start_lsn is not null and length(name) = 24`,
       [systemId],
     )).rows,
+    metadataUrl,
   );
   return new Map(
     rows.map((r) => {
@@ -174,8 +167,9 @@ async function untilDrained(source: ArchivingCluster): Promise<void> {
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   let last = '';
   while (Date.now() < deadline) {
-    const ready = await withClient(source.cluster.url(), async (c) =>
+    const ready = await withAdmin(async (c) =>
       Number((await c.query<{ n: string }>(`select count(*) as n from pg_ls_archive_statusdir() where name like '%.ready'`)).rows[0].n),
+      source.cluster.url(),
     );
     const spooled = (await readdir(source.spoolDir)).filter((f) => /^[0-9A-F]{24}$/.test(f)).length;
     if (ready === 0 && spooled === 0) return;
@@ -210,8 +204,9 @@ interface Run {
  */
 async function measure(source: ArchivingCluster, sys: System, systemId: string, options: Options): Promise<Run> {
   const metadataUrl = sys.env.LIFEBOAT_DATABASE_URL;
-  const segmentSize = await withClient(source.cluster.url(), async (c) =>
+  const segmentSize = await withAdmin(async (c) =>
     BigInt((await c.query<{ setting: string }>(`select setting from pg_settings where name = 'wal_segment_size'`)).rows[0].setting),
+    source.cluster.url(),
   );
   const executorPid = sys.supervisor.pid('backup-executor');
   const sampler = new Client({ connectionString: source.url });
@@ -222,7 +217,7 @@ async function measure(source: ArchivingCluster, sys: System, systemId: string, 
   const stop = new AbortController();
   let failure: unknown;
   let reads = Promise.resolve();
-  const walBytes = () => withClient(source.cluster.url(), async (c) => Number((await c.query<{ b: string }>('select wal_bytes as b from pg_stat_wal')).rows[0].b));
+  const walBytes = () => withAdmin(async (c) => Number((await c.query<{ b: string }>('select wal_bytes as b from pg_stat_wal')).rows[0].b), source.cluster.url());
   const walBefore = await walBytes();
   let walInWindow = 0;
   const loadAverageBefore = loadavg();
@@ -293,8 +288,9 @@ async function measure(source: ArchivingCluster, sys: System, systemId: string, 
   }
   check();
   const cpu = machineCpu();
-  const archiver = await withClient(source.cluster.url(), async (c) =>
+  const archiver = await withAdmin(async (c) =>
     (await c.query<{ archived_count: string; failed_count: string }>('select archived_count, failed_count from pg_stat_archiver')).rows[0],
+    source.cluster.url(),
   );
   return {
     commits,
@@ -522,8 +518,7 @@ async function main(): Promise<number> {
         else if (options.json) console.log(JSON.stringify(results));
         return results.bar.pass ? 0 : 3;
       } catch (err) {
-        const tail = sys.logs().split('\n').slice(-30).join('\n');
-        throw new Error(`${(err as Error).message}${tail ? `\n--- last lines of the system's log ---\n${tail}` : ''}`, { cause: err });
+        throw systemFailure(sys, err);
       }
     } finally {
       forgetSystem();

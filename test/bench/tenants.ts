@@ -21,11 +21,11 @@
  * The system is stopped and its temporary databases and directories removed however the run
  * ends; the benchmark database is kept for the next run (`--rebuild` makes it again).
  */
-import { type System, tenantIdsOf, triggerFull } from '../src/index';
+import { type System, tenantIdsOf, triggerFull, triggerJob } from '../src/index';
 import { type BenchOptions, emitResults, parseBenchArgs, runBenchmark, usage } from './lib/cli';
 import { type BenchDatabase, type DemoRecipe, ensureDemoDatabase } from './lib/databases';
 import { gb, gib, mb, mib, num, pad, verdict } from './lib/format';
-import { JOB_ENDED, type JobView, untilJob, untilJobEnds } from './lib/jobs';
+import { type JobView, allVerified, untilJob, untilJobEnds } from './lib/jobs';
 import { CORES, QUIET, currentRss, machineCpu, median, peakRss, resetPeakRss, waitForQuiet } from './lib/measure';
 import { cpuBetween, cpuBreakdown, systemCpu, withSystem } from './lib/system';
 
@@ -76,16 +76,6 @@ interface Measurement {
   quiet: boolean;
 }
 
-async function triggerTenants(sys: System, token: string, tenantIds: string[]): Promise<string> {
-  const r = await sys.graphql<{ triggerBackup: { id: string } }>(
-    'mutation ($ids: [String!]) { triggerBackup(input: { type: TENANT_BACKUP, tenantIds: $ids }) { id } }',
-    { ids: tenantIds },
-    token,
-  );
-  if (!r.data) throw new Error(`triggerBackup failed: ${JSON.stringify(r.errors)}`);
-  return r.data.triggerBackup.id;
-}
-
 /** Runs one job of `contender`, timed from the mutation to its record's finishedAt, then waits until every backup it made is VERIFIED everywhere. */
 async function runJob(sys: System, token: string, executorPid: number, contender: ContenderId, tenantIds: string[]): Promise<Omit<Measurement, 'round' | 'quiet'>> {
   resetPeakRss(executorPid);
@@ -93,15 +83,12 @@ async function runJob(sys: System, token: string, executorPid: number, contender
   const cpuBefore = systemCpu(sys);
   const machineBefore = machineCpu();
   const startedMs = Date.now();
-  const jobId = contender === 'full' ? await triggerFull(sys, token) : await triggerTenants(sys, token, tenantIds);
+  const jobId = contender === 'full' ? await triggerFull(sys, token) : await triggerJob(sys, token, 'TENANT_BACKUP', tenantIds);
   const ended = await untilJobEnds(sys, token, jobId);
   const peakRssBytes = peakRss(executorPid);
   const cpu = cpuBetween(cpuBefore, systemCpu(sys));
   const machineCpuSeconds = machineCpu().busy - machineBefore.busy;
-  const job = await untilJob(sys, token, jobId, 'every backup of the job VERIFIED in all three locations', (j) =>
-    JOB_ENDED.includes(j.status) && j.backups.every((b) => b.status === 'VERIFIED') ? j : undefined,
-    { pollMs: VERIFIED_POLL_MS },
-  );
+  const job = await untilJob(sys, token, jobId, 'every backup of the job VERIFIED in all three locations', (j) => (allVerified(j) ? j : undefined), { pollMs: VERIFIED_POLL_MS });
   checkCoverage(job, contender, tenantIds);
   const sum = (pick: (b: JobView['backups'][number]) => number | null) => job.backups.reduce((total, b) => total + (pick(b) ?? 0), 0);
   return {

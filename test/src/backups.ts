@@ -43,9 +43,13 @@ export async function triggerFull(sys: System, token: string): Promise<string> {
   return triggerJob(sys, token, 'FULL_DATABASE');
 }
 
-/** Starts a job of this type now; its id. */
-export async function triggerJob(sys: System, token: string, type: string): Promise<string> {
-  const r = await sys.graphql<{ triggerBackup: { id: string } }>(`mutation { triggerBackup(input: { type: ${type} }) { id status } }`, {}, token);
+/** Starts a job of this type now (of these tenants, for TENANT_BACKUP); its id. */
+export async function triggerJob(sys: System, token: string, type: string, tenantIds?: string[]): Promise<string> {
+  const r = await sys.graphql<{ triggerBackup: { id: string } }>(
+    `mutation ($ids: [String!]) { triggerBackup(input: { type: ${type}, tenantIds: $ids }) { id status } }`,
+    { ids: tenantIds ?? null },
+    token,
+  );
   if (!r.data) throw new Error(`triggerBackup failed: ${JSON.stringify(r.errors)}`);
   return r.data.triggerBackup.id;
 }

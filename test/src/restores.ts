@@ -20,9 +20,14 @@ export interface RestoreLogView {
   tenantResults: Record<string, Record<string, { rows: number; deleted: number; inserted: number; kept: number; conflicts: number }>> | null;
   initiatedBy: string;
   backup: { id: string } | null;
+  jobs: number;
+  startedAt: string | null;
+  completedAt: string | null;
+  durationSeconds: number | null;
 }
 
-export const RESTORE_FIELDS = 'id status errorMessage targetDatabase previousDatabase sourceLocation failovers plan dryRun rowCheck tenantIds backupIds tenantResults initiatedBy backup { id }';
+const RESTORE_FIELDS =
+  'id status errorMessage targetDatabase previousDatabase sourceLocation failovers plan dryRun rowCheck tenantIds backupIds tenantResults initiatedBy backup { id } jobs startedAt completedAt durationSeconds';
 
 export async function startRestore(sys: System, token: string, input: Record<string, unknown>): Promise<GraphQLResult<{ startRestore: RestoreLogView }>> {
   return sys.graphql<{ startRestore: RestoreLogView }>(`mutation ($input: RestoreInput!) { startRestore(input: $input) { ${RESTORE_FIELDS} } }`, { input }, token);

@@ -1,12 +1,10 @@
 /** Helpers for tenant tests: fingerprints of one tenant's rows in every tenant table. */
-import { Client } from 'pg';
 import { tenantTables } from '@lifeboat/tenancy';
+import { withAdmin } from '@lifeboat/testkit';
 
 /** `{ table: "<rows>:<md5 of the rows in key order>" }` for one tenant (row security off). */
 export async function tenantFingerprint(databaseUrl: string, tenant: string): Promise<Record<string, string>> {
-  const c = new Client({ connectionString: databaseUrl });
-  await c.connect();
-  try {
+  return withAdmin(async (c) => {
     await c.query('set row_security = off');
     const out: Record<string, string> = {};
     for (const t of await tenantTables(c, 'tenant_id')) {
@@ -15,17 +13,9 @@ export async function tenantFingerprint(databaseUrl: string, tenant: string): Pr
       out[t.table] = `${rows[0].n}:${rows[0].h}`;
     }
     return out;
-  } finally {
-    await c.end();
-  }
+  }, databaseUrl);
 }
 
 export async function tenantIdsOf(databaseUrl: string): Promise<string[]> {
-  const c = new Client({ connectionString: databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query<{ id: string }>('select id from tenants order by id')).rows.map((r) => r.id);
-  } finally {
-    await c.end();
-  }
+  return withAdmin(async (c) => (await c.query<{ id: string }>('select id from tenants order by id')).rows.map((r) => r.id), databaseUrl);
 }

@@ -27,3 +27,12 @@ export const commonOptions = {
     default: 'info',
   }),
 };
+
+/** The protected database, for the services that read it; `use` says what this one does with it. */
+export function sourceDatabaseOption(use: string) {
+  return url({
+    description: `The protected database (${use}); npm start runs a demo one`,
+    protocols: ['postgres', 'postgresql'],
+    default: 'postgres://postgres@127.0.0.1:5433/lifeboat_demo',
+  });
+}

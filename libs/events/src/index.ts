@@ -5,3 +5,4 @@ export { type Inbox } from './inbox';
 export { LiveIterator } from './live-iterator';
 export { Subjects } from './subjects';
 export { EventBus, type BusOptions, type BusLogger, type ConsumeOptions, type Job, type Stoppable } from './bus';
+export { ProgressTicker } from './progress-ticker';

@@ -1,2 +1,2 @@
 export { MANIFEST_FORMAT, MANIFEST_SUFFIX, type ArtifactManifest, type ManifestTableCount, manifestKeyOf, isManifestKey, serializeManifest, parseManifest } from './manifest';
-export { scanManifests, type ScannedManifest } from './scan';
+export { scanManifests, rebuildCatalog, type ScannedManifest, type CatalogRebuild } from './scan';

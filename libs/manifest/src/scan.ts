@@ -25,3 +25,43 @@ export async function* scanManifests(location: Pick<Storage, 'name' | 'list' | '
     }
   }
 }
+
+export interface CatalogRebuild {
+  location: string;
+  /** Backups recorded now, already known, and manifests that could not be used. */
+  created: string[];
+  present: string[];
+  problems: { key: string; problem: string }[];
+}
+
+/**
+ * The shared half of every service's `catalog-rebuild`: each usable manifest of `location` is
+ * recorded by `record` unless `isKnown` says the service knows that backup already.
+ */
+export async function rebuildCatalog(
+  location: Pick<Storage, 'name' | 'list' | 'load' | 'stat'>,
+  steps: {
+    isKnown(manifest: ArtifactManifest): Promise<boolean>;
+    record(manifest: ArtifactManifest): Promise<void>;
+    onProblem?(key: string, problem: string): void;
+    onRecorded?(manifest: ArtifactManifest): void;
+  },
+): Promise<CatalogRebuild> {
+  const result: CatalogRebuild = { location: location.name, created: [], present: [], problems: [] };
+  for await (const scanned of scanManifests(location)) {
+    if (!scanned.manifest) {
+      result.problems.push({ key: scanned.key, problem: scanned.problem });
+      steps.onProblem?.(scanned.key, scanned.problem);
+      continue;
+    }
+    const m = scanned.manifest;
+    if (await steps.isKnown(m)) {
+      result.present.push(m.backupId);
+      continue;
+    }
+    await steps.record(m);
+    result.created.push(m.backupId);
+    steps.onRecorded?.(m);
+  }
+  return result;
+}

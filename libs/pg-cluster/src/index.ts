@@ -7,4 +7,5 @@ export {
   type StopMode,
 } from './pg-cluster';
 export { type Settings, type SettingValue } from './settings';
-export { giveToPostgres, runAsPostgres, type RunOptions } from './run-as-postgres';
+export { giveToPostgres } from './run-as-postgres';
+export { freePort } from './ports';

@@ -312,6 +312,6 @@ function hbaConf(replication: boolean): string {
 }
 
 /** A time as recovery_target_time accepts it: PostgreSQL refuses ISO 8601's `Z`, a zone abbreviation there. */
-export function timestampSetting(time: Date): string {
+function timestampSetting(time: Date): string {
   return time.toISOString().replace('T', ' ').replace('Z', '+00');
 }

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Client } from 'pg';
 import type { LifeboatError } from '@lifeboat/errors';
-import { freePort } from '@lifeboat/testkit';
-import { PgCluster } from '../src/index';
+import { PgCluster, freePort } from '../src/index';
 import { traversableTempDir } from './temp-dir';
 
 let dir: string;

@@ -6,8 +6,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { LifeboatError } from '@lifeboat/errors';
-import { freePort } from '@lifeboat/testkit';
-import { PgCluster } from '../src/index';
+import { PgCluster, freePort } from '../src/index';
 import { traversableTempDir } from './temp-dir';
 
 let dir: string;

@@ -303,7 +303,6 @@ export async function patchDumpOffsets(path: string, index: DumpIndex): Promise<
       await handle.write(field, 0, field.length, entry.at);
       written++;
     }
-    await handle.sync();
   } finally {
     await handle.close();
   }

@@ -4,6 +4,7 @@
  * tenant column, ordered so that parents come before children (insert in that order, delete in
  * the reverse). Each table's columns, types and primary key are what the tenant archive records.
  */
+import { quoteIdent as ident } from '@lifeboat/pg-tools';
 import type { Client } from 'pg';
 import { LifeboatError, messageOf } from '@lifeboat/errors';
 
@@ -115,6 +116,4 @@ export async function tenantRowCounts(client: Client, tables: TenantTable[], ten
   return totals;
 }
 
-export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+export { ident };

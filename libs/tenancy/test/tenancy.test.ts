@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { seedDemo } from '@lifeboat/demo-app';
 import type { LifeboatError } from '@lifeboat/errors';
 import { createTempDatabase, eventually, type TempDatabase, withAdmin } from '@lifeboat/testkit';
@@ -19,15 +19,7 @@ after(async () => {
   await db.drop();
 });
 
-async function withClient<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: db.url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const withClient = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withAdmin(fn, db.url);
 
 /** md5 of every tenant table's rows of one tenant, in key order. */
 async function fingerprint(tenant: string): Promise<Record<string, string>> {

@@ -1,10 +1,8 @@
 export {
   parseWalFileName,
-  hasSegmentHeader,
   segmentInfo,
   segmentNameOf,
   precedesBaseBackup,
-  formatLsn,
   checkSystemId,
   walKey,
   DEFAULT_SEGMENT_SIZE,
@@ -12,8 +10,8 @@ export {
   type WalFileName,
   type SegmentInfo,
 } from './names';
-export { parseSegmentHeader, readSegmentHeader, SEGMENT_HEADER_BYTES, type SegmentHeader } from './segment-header';
-export { readyToShip, markShipped, forgetShipped, removeOrphanTemporaries, type SpooledFile, type SpoolFullAlert } from './spool';
+export { parseSegmentHeader, readSegmentHeader, type SegmentHeader } from './segment-header';
+export { readyToShip, markShipped, forgetShipped, removeOrphanTemporaries, type SpooledFile } from './spool';
 export { pushSegment, type PushOptions, type PushResult } from './push';
 export { fetchSegment, type FetchOptions, type FetchResult, type FetchFailure } from './fetch';
 export { loadWalFetchConfig, type WalFetchConfig } from './fetch-config';

@@ -4,14 +4,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
-import { PgCluster } from '@lifeboat/pg-cluster';
-import { eventually, freePort } from '@lifeboat/testkit';
+import { PgCluster, giveToPostgres } from '@lifeboat/pg-cluster';
+import { eventually, freePort, withAdmin } from '@lifeboat/testkit';
 import { readSegmentHeader, readyToShip } from '../src/index';
 import { traversableTempDir } from './wal-files';
 
@@ -25,13 +23,7 @@ let cluster: PgCluster;
 let systemId: string;
 
 async function query<T>(sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: cluster.url() });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
+  return (await withAdmin((c) => c.query(sql), cluster.url())).rows as T[];
 }
 
 before(async () => {
@@ -40,10 +32,7 @@ before(async () => {
   spool = join(dir, 'spool');
   await mkdir(spool);
   // The spool belongs to the pushing side (postgres); the shipper side (root here) reads it anyway.
-  if (process.getuid?.() === 0) {
-    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-    await chown(spool, id('-u'), id('-g'));
-  }
+  await giveToPostgres(spool);
   cluster = await PgCluster.init({ dataDir: join(dir, 'data'), port: await freePort(), settings: { wal_level: 'replica', archive_mode: 'on', archive_timeout: 60 } });
   // The system identifier exists only once initdb ran: archive_command is set after init, before start.
   systemId = await cluster.systemIdentifier();

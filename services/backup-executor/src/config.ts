@@ -1,15 +1,11 @@
 /** The backup-executor's own options (beside the common ones of every service). */
-import { bool, int, list, optional, str, url } from '@lifeboat/config';
+import { bool, int, list, optional, str, sourceDatabaseOption } from '@lifeboat/config';
 import { masterKeysOption } from '@lifeboat/artifact';
 import { locationOptions } from '@lifeboat/storage';
 import { tenancyOptions } from '@lifeboat/tenancy';
 
 export const backupExecutorOptions = {
-  LIFEBOAT_SOURCE_DATABASE_URL: url({
-    description: 'The protected database (what full and tenant backups read); npm start creates a demo one',
-    protocols: ['postgres', 'postgresql'],
-    default: 'postgres://postgres@127.0.0.1:5433/lifeboat_demo',
-  }),
+  LIFEBOAT_SOURCE_DATABASE_URL: sourceDatabaseOption('what full and tenant backups read'),
   LIFEBOAT_MASTER_KEYS: masterKeysOption,
   LIFEBOAT_COMPRESSION_LEVEL: int({ description: 'gzip level of artifacts, 1 (fast) to 9 (small)', default: 9, min: 1, max: 9 }),
   LIFEBOAT_COMPRESSION_WORKERS: optional(int({ description: 'Threads compressing in parallel (default: every core)', min: 1, max: 64 })),

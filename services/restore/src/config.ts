@@ -1,15 +1,11 @@
 /** The restore service's own options (beside the common ones of every service). */
-import { int, list, optional, str, url } from '@lifeboat/config';
+import { int, list, optional, str, sourceDatabaseOption } from '@lifeboat/config';
 import { masterKeysOption } from '@lifeboat/artifact';
 import { locationOptions } from '@lifeboat/storage';
 import { tenancyOptions } from '@lifeboat/tenancy';
 
 export const restoreOptions = {
-  LIFEBOAT_SOURCE_DATABASE_URL: url({
-    description: 'The protected database; restores create their databases on its server, and may replace it',
-    protocols: ['postgres', 'postgresql'],
-    default: 'postgres://postgres@127.0.0.1:5433/lifeboat_demo',
-  }),
+  LIFEBOAT_SOURCE_DATABASE_URL: sourceDatabaseOption('restores create their databases on its server, and may replace it'),
   LIFEBOAT_MASTER_KEYS: masterKeysOption,
   LIFEBOAT_RESTORE_PREFERENCE: optional(list({ description: 'Locations a restore reads from, in order (default: LIFEBOAT_LOCATIONS order)' })),
   LIFEBOAT_RESTORE_JOBS: int({ description: 'pg_restore parallel jobs of a restore unless it says otherwise', default: 4, min: 1, max: 32 }),

@@ -48,7 +48,7 @@ function walFetchEnv(env: Record<string, string | undefined>, home: string, walL
 }
 
 /** Locations in the order restores read them: LIFEBOAT_RESTORE_PREFERENCE, then any not named. */
-export function preferenceOrder(configs: LocationConfig[], preference: string[] | undefined): LocationConfig[] {
+function preferenceOrder(configs: LocationConfig[], preference: string[] | undefined): LocationConfig[] {
   const named = (preference ?? []).map((n) => configs.find((c) => c.name === n)).filter((c): c is LocationConfig => c !== undefined);
   return [...named, ...configs.filter((c) => !named.includes(c))];
 }
@@ -59,11 +59,11 @@ function setup(ctx: Ctx): Parts {
   const repo = new RestoreLogRepository(orm);
   const known = new KnownBackupRepository(orm);
   const server = new DatabaseServer(config.LIFEBOAT_SOURCE_DATABASE_URL);
-  const spoolDir = resolve(env.LIFEBOAT_HOME ?? process.cwd(), config.LIFEBOAT_RESTORE_SPOOL_DIR);
+  const home = resolve(env.LIFEBOAT_HOME ?? process.cwd());
+  const spoolDir = resolve(home, config.LIFEBOAT_RESTORE_SPOOL_DIR);
   const fetcher = new CopyFetcher(locations, config.LIFEBOAT_MASTER_KEYS as Keyring, bus);
   const settings = tenancySettingsOf(config);
   const tenants = new TenantRestoreJob({ repo, known, fetcher, sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL, spoolDir, settings });
-  const home = resolve(env.LIFEBOAT_HOME ?? process.cwd());
   const pitr = new PitrRestoreJob({
     repo,
     known,

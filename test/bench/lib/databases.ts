@@ -6,9 +6,8 @@
  * written last, so a database whose generation was interrupted is made again); `rebuild` makes it
  * again anyway.
  */
-import { Client } from 'pg';
 import { applySchema, seedDemo } from '@lifeboat/demo-app';
-import { urlFor, withAdmin } from '@lifeboat/testkit';
+import { dropDatabase, urlFor, withAdmin } from '@lifeboat/testkit';
 import { runCommand } from './measure';
 
 export interface Recipe {
@@ -114,40 +113,28 @@ async function exists(name: string): Promise<boolean> {
   return withAdmin(async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1);
 }
 
-async function withDatabase<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function isComplete(url: string, marker: string): Promise<boolean> {
-  return withDatabase(url, async (c) => {
+  return withAdmin(async (c) => {
     const table = await c.query('select to_regclass($1) as t', [MARKER_TABLE]);
     if (table.rows[0].t === null) return false;
     const found = await c.query<{ recipe: string }>(`select recipe from ${MARKER_TABLE}`);
     return found.rowCount === 1 && found.rows[0].recipe === marker;
-  });
+  }, url);
 }
 
 type Log = (line: string) => void;
 
 /** Makes the database `name` again from nothing with `fill`, then writes its marker (last). */
 async function generate(name: string, marker: string, fill: (url: string, log: Log) => Promise<void>, log: Log): Promise<void> {
-  await withAdmin(async (c) => {
-    await c.query(`drop database if exists "${name}" with (force)`);
-    await c.query(`create database "${name}"`);
-  });
+  await dropDatabase(name);
+  await withAdmin((c) => c.query(`create database "${name}"`));
   const url = urlFor(name);
   const started = Date.now();
   await fill(url, log);
-  await withDatabase(url, async (c) => {
+  await withAdmin(async (c) => {
     await c.query(`create table ${MARKER_TABLE} (recipe text not null, generated_at timestamptz not null default now())`);
     await c.query(`insert into ${MARKER_TABLE} (recipe) values ($1)`, [marker]);
-  });
+  }, url);
   log(`  ${name}: generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
@@ -171,11 +158,11 @@ export async function ensureBenchDatabase(recipe: Recipe, options: { rebuild: bo
     // Server-side data generation (G): the same rows as pgbench's default, made faster.
     await runCommand('pgbench', ['-i', '-q', `--scale=${recipe.scale}`, '--init-steps=dtGvp', url], `pgbench -i -s ${recipe.scale}`);
     log(`  ${recipe.name}: ${recipe.documents.toLocaleString('en')} JSON documents ...`);
-    await withDatabase(url, async (c) => {
+    await withAdmin(async (c) => {
       await c.query('create table documents (id bigint primary key, body jsonb not null)');
       await c.query(DOCUMENTS_SQL, [recipe.documents]);
       await c.query('vacuum analyze');
-    });
+    }, url);
   }, options);
 }
 
@@ -186,6 +173,6 @@ export async function ensureDemoDatabase(recipe: DemoRecipe, options: { rebuild:
     await applySchema(url);
     await seedDemo(url, { tenants: recipe.tenants, scale: recipe.scale, asOf: DEMO_AS_OF });
     // As the pgbench databases: visibility and statistics settled, so no reader pays for them.
-    await withDatabase(url, (c) => c.query('vacuum analyze'));
+    await withAdmin((c) => c.query('vacuum analyze'), url);
   }, options);
 }

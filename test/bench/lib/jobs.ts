@@ -3,19 +3,22 @@
  * while a job with many backups is being timed, by its own record alone (untilJobEnds), so that
  * the polling itself costs the system next to nothing.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type BackupView, type System, jobOf } from '../../src/index';
 
-export const JOB_ENDED = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED', 'CANCELLED'];
+const JOB_ENDED = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED', 'CANCELLED'];
 const JOB_FAILED = ['PARTIAL', 'FAILED', 'SKIPPED', 'CANCELLED'];
 
 const POLL_MS = 500;
-export const JOB_TIMEOUT_MS = 30 * 60_000;
+const JOB_TIMEOUT_MS = 30 * 60_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type JobView = Awaited<ReturnType<typeof jobOf>>;
 
 export const fullBackupOf = (job: JobView) => job.backups.find((b) => b.type === 'FULL_DATABASE');
+
+/** The job has ended and every backup it made is VERIFIED in all locations. */
+export const allVerified = (job: JobView) => JOB_ENDED.includes(job.status) && job.backups.every((b) => b.status === 'VERIFIED');
 
 /**
  * Polls a job, with its backups, until `done` returns its value; rejects when a backup of the job
@@ -65,7 +68,7 @@ export interface JobRecord {
   durationSeconds: number | null;
 }
 
-export async function jobRecord(sys: System, token: string, jobId: string): Promise<JobRecord> {
+async function jobRecord(sys: System, token: string, jobId: string): Promise<JobRecord> {
   const r = await sys.graphql<{ backupJob: JobRecord | null }>(
     'query ($id: ID!) { backupJob(id: $id) { id status message createdAt startedAt finishedAt durationSeconds } }',
     { id: jobId },

@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deferCleanup } from './cleanup';
 
 const STDERR_TAIL = 4000;
@@ -157,7 +158,6 @@ export function resetPeakRss(pid: number): void {
   writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Before each measurement: under 15 % of all cores busy for 3 s in a row, waiting a minute at most. */
 export const QUIET = { maxBusy: 0.15, settleSeconds: 3, timeoutSeconds: 60 };

@@ -39,8 +39,7 @@ export async function withSystem<T>(
       }
       return value;
     } catch (err) {
-      const tail = sys.logs().split('\n').slice(-LOG_TAIL_LINES).join('\n');
-      throw new Error(`${(err as Error).message}${tail ? `\n--- last lines of the system's log ---\n${tail}` : ''}`, { cause: err });
+      throw systemFailure(sys, err);
     }
   } finally {
     forget();
@@ -48,8 +47,14 @@ export async function withSystem<T>(
   }
 }
 
+/** `err` with the last lines of the system's log, to tell why a run failed. */
+export function systemFailure(sys: System, err: unknown): Error {
+  const tail = sys.logs().split('\n').slice(-LOG_TAIL_LINES).join('\n');
+  return new Error(`${(err as Error).message}${tail ? `\n--- last lines of the system's log ---\n${tail}` : ''}`, { cause: err });
+}
+
 /** What the benchmark's own process counts as in systemCpu: it runs the S3 servers playing R2 and B2. */
-export const BENCH_PROCESS = 'S3 servers (R2, B2)';
+const BENCH_PROCESS = 'S3 servers (R2, B2)';
 
 /**
  * CPU seconds used so far by each of the system's processes (with the children they waited for,

@@ -6,7 +6,7 @@
  *   node services/backup-executor/dist/src/commands/catalog-rebuild.js --location r2 [--json]
  */
 import { LifeboatError } from '@lifeboat/errors';
-import { scanManifests } from '@lifeboat/manifest';
+import { rebuildCatalog } from '@lifeboat/manifest';
 import { runOfflineCommand } from '@lifeboat/service-host';
 import { loadLocations, openStorage } from '@lifeboat/storage';
 import { Backup } from '../repositories/backup.entity';
@@ -20,47 +20,38 @@ void runOfflineCommand(backupExecutor, {
     if (typeof name !== 'string') throw new LifeboatError('BAD_USER_INPUT', '--location is required');
     const config = loadLocations(env).find((l) => l.name === name);
     if (!config) throw new LifeboatError('BAD_USER_INPUT', `no location named ${name} is configured (LIFEBOAT_LOCATIONS)`);
-    const location = openStorage(config);
-    const result = { location: name, created: [] as string[], present: [] as string[], problems: [] as { key: string; problem: string }[] };
-    for await (const scanned of scanManifests(location)) {
-      if (!scanned.manifest) {
-        result.problems.push({ key: scanned.key, problem: scanned.problem });
-        say(`skipped ${scanned.key}: ${scanned.problem}`);
-        continue;
-      }
-      const m = scanned.manifest;
-      const em = orm.em.fork();
-      if (await em.findOne(Backup, { id: m.backupId })) {
-        result.present.push(m.backupId);
-        continue;
-      }
-      const started = new Date(m.startedAt);
-      const completed = new Date(m.completedAt);
-      em.persist(
-        em.create(Backup, {
-          id: m.backupId,
-          type: m.type,
-          tenantId: m.tenantId,
-          filename: m.filename,
-          key: m.key,
-          location: name,
-          jobId: m.jobId,
-          status: 'COMPLETED',
-          sizeBytes: m.sizeBytes,
-          originalSizeBytes: m.originalSizeBytes,
-          checksum: m.checksum,
-          keyId: m.keyId,
-          createdAt: started,
-          startedAt: started,
-          completedAt: completed,
-          durationSeconds: (completed.getTime() - started.getTime()) / 1000,
-          compressionRatio: m.sizeBytes > 0 ? m.originalSizeBytes / m.sizeBytes : null,
-        }),
-      );
-      await em.flush();
-      result.created.push(m.backupId);
-      say(`recorded ${m.type} backup ${m.backupId} (${m.filename})`);
-    }
+    const result = await rebuildCatalog(openStorage(config), {
+      isKnown: async (m) => (await orm.em.fork().findOne(Backup, { id: m.backupId })) !== null,
+      record: async (m) => {
+        const em = orm.em.fork();
+        const started = new Date(m.startedAt);
+        const completed = new Date(m.completedAt);
+        em.persist(
+          em.create(Backup, {
+            id: m.backupId,
+            type: m.type,
+            tenantId: m.tenantId,
+            filename: m.filename,
+            key: m.key,
+            location: name,
+            jobId: m.jobId,
+            status: 'COMPLETED',
+            sizeBytes: m.sizeBytes,
+            originalSizeBytes: m.originalSizeBytes,
+            checksum: m.checksum,
+            keyId: m.keyId,
+            createdAt: started,
+            startedAt: started,
+            completedAt: completed,
+            durationSeconds: (completed.getTime() - started.getTime()) / 1000,
+            compressionRatio: m.sizeBytes > 0 ? m.originalSizeBytes / m.sizeBytes : null,
+          }),
+        );
+        await em.flush();
+      },
+      onProblem: (key, problem) => say(`skipped ${key}: ${problem}`),
+      onRecorded: (m) => say(`recorded ${m.type} backup ${m.backupId} (${m.filename})`),
+    });
     say(`${name}: ${result.created.length} backups recorded, ${result.present.length} already known, ${result.problems.length} manifests skipped`);
     if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;

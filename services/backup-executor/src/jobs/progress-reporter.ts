@@ -3,7 +3,7 @@
  * change) on `progress.backup.<jobId>.<backupId>`, and keeps its heartbeat in the database so a
  * backup whose executor died is recognised as such.
  */
-import type { EventBus } from '@lifeboat/events';
+import { type EventBus, ProgressTicker } from '@lifeboat/events';
 
 export type BackupPhase = 'starting' | 'dump' | 'manifest' | 'completed' | 'failed';
 
@@ -18,8 +18,6 @@ export interface BackupProgress {
   at: string;
 }
 
-const HEARTBEAT_MS = 10_000;
-
 export class ProgressReporter {
   phase: BackupPhase = 'starting';
   bytesIn = 0;
@@ -27,38 +25,31 @@ export class ProgressReporter {
   /** Bytes expected in, when known, for `percent`. */
   expectedIn: number | null = null;
   message: string | null = null;
-  #timer?: NodeJS.Timeout;
-  #lastBeat = 0;
+  readonly #ticker: ProgressTicker;
 
-  constructor(
-    private readonly bus: EventBus,
-    private readonly backupId: string,
-    private readonly jobId: string | null,
-    private readonly heartbeat: () => Promise<void>,
-  ) {}
+  constructor(bus: EventBus, backupId: string, jobId: string | null, heartbeat: () => Promise<void>) {
+    this.#ticker = new ProgressTicker(bus, 'backup', [jobId ?? 'none', backupId], () => this.#payload(backupId, jobId), heartbeat);
+  }
 
-  /** Starts reporting; the backup's record was created with its first heartbeat. */
   start(): void {
-    this.#lastBeat = Date.now();
-    this.publish();
-    this.#timer = setInterval(() => this.publish(), 1000);
+    this.#ticker.start();
   }
 
   to(phase: BackupPhase, message: string | null = null): void {
     this.phase = phase;
     this.message = message;
-    this.publish();
+    this.#ticker.publish();
   }
 
   stop(): void {
-    clearInterval(this.#timer);
+    this.#ticker.stop();
   }
 
-  publish(): void {
+  #payload(backupId: string, jobId: string | null): BackupProgress {
     const percent = this.expectedIn ? Math.min(99, Math.round((this.bytesIn / this.expectedIn) * 100)) : null;
-    const payload: BackupProgress = {
-      backupId: this.backupId,
-      jobId: this.jobId,
+    return {
+      backupId,
+      jobId,
       phase: this.phase,
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
@@ -66,10 +57,5 @@ export class ProgressReporter {
       message: this.message,
       at: new Date().toISOString(),
     };
-    this.bus.publishProgress('backup', [this.jobId ?? 'none', this.backupId], payload);
-    if (Date.now() - this.#lastBeat >= HEARTBEAT_MS) {
-      this.#lastBeat = Date.now();
-      void this.heartbeat().catch(() => undefined);
-    }
   }
 }

@@ -15,9 +15,9 @@ import { HEARTBEAT_STALE_MS } from './backup-job.handler';
 
 export function startStaleBackupReaper(deps: { repo: BackupRepository; bus: EventBus; locations: Storage[]; logger: Logger }, everyMs = 30_000): Stoppable {
   const sweep = async () => {
-    const stale = await deps.repo.stale(new Date(Date.now() - HEARTBEAT_STALE_MS));
-    const dead = (await deps.repo.inProgress()).filter((b) => isDeadLocalInstance(b.instance) && !stale.some((s) => s.id === b.id));
-    for (const backup of [...stale, ...dead]) {
+    const before = new Date(Date.now() - HEARTBEAT_STALE_MS);
+    const stopped = (await deps.repo.inProgress()).filter((b) => (b.heartbeatAt !== null && b.heartbeatAt < before) || isDeadLocalInstance(b.instance));
+    for (const backup of stopped) {
       const reason = `INTERNAL: the executor running it (${backup.instance ?? 'unknown'}) stopped before it finished`;
       const location = deps.locations.find((l) => l.name === backup.location);
       await location?.remove(manifestKeyOf(backup.key)).catch(() => undefined);

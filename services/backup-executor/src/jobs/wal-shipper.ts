@@ -6,9 +6,8 @@
  * that is down keeps the file in the spool, retried every pass. Alerts `wal-push` left in the
  * spool (spool full) are published as `alert.raised`. `check` tells whether anything is stuck.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, readdir, rm, stat, watch } from 'node:fs/promises';
+import { readFile, readdir, rm, watch } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Keyring, createCompressStream, createEncryptStream, createHashTap } from '@lifeboat/artifact';
@@ -120,12 +119,14 @@ export class WalShipper {
     const key = walKey(systemId, name);
     const artifact = join(this.deps.spoolDir, `.tmp-ship-${name}`);
     try {
-      // Encrypted once, the same bytes go everywhere: one checksum for every copy.
+      // Encrypted once, the same bytes go everywhere: one checksum for every copy. The spooled
+      // file is hashed on the same read (it never changes once in the spool).
+      const raw = createHashTap();
       const hash = createHashTap();
-      await pipeline(createReadStream(path), createCompressStream({ level, workers: 0 }), createEncryptStream(keyring), hash, createWriteStream(artifact));
-      const sizeBytes = (await stat(artifact)).size;
+      await pipeline(createReadStream(path), raw, createCompressStream({ level, workers: 0 }), createEncryptStream(keyring), hash, createWriteStream(artifact));
+      const sizeBytes = hash.bytes;
       await Promise.all(locations.map((l) => l.save(key, () => createReadStream(artifact), { contentLength: sizeBytes })));
-      const originalSizeBytes = (await stat(path)).size;
+      const originalSizeBytes = raw.bytes;
       const info = segmentInfo(name);
       const archivedAt = new Date();
       const backup = await this.deps.repo.create({
@@ -172,7 +173,7 @@ export class WalShipper {
         archivedAt: archivedAt.toISOString(),
       });
       // Last: only once every WAL location holds it (and it is recorded) does the spool let it go.
-      await markShipped(this.deps.spoolDir, name, await sha256File(path));
+      await markShipped(this.deps.spoolDir, name, raw.digest());
     } finally {
       await rm(artifact, { force: true });
     }
@@ -198,10 +199,4 @@ export class WalShipper {
       }
     }
   }
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

@@ -65,11 +65,6 @@ export class BackupRepository {
     return this.orm.em.fork().find(Backup, { status: 'IN_PROGRESS' });
   }
 
-  /** Backups still IN_PROGRESS whose executor has not said it is alive since `before`. */
-  async stale(before: Date): Promise<Backup[]> {
-    return this.orm.em.fork().find(Backup, { status: 'IN_PROGRESS', heartbeatAt: { $lt: before } });
-  }
-
   /** The oldest base backup still kept (completed or verified) of each cluster, by system identifier. */
   async oldestBaseBackups(): Promise<Backup[]> {
     const em = this.orm.em.fork();

@@ -5,7 +5,7 @@
  *   node services/restore/dist/src/commands/catalog-rebuild.js --location r2 [--json]
  */
 import { LifeboatError } from '@lifeboat/errors';
-import { scanManifests } from '@lifeboat/manifest';
+import { rebuildCatalog } from '@lifeboat/manifest';
 import { runOfflineCommand } from '@lifeboat/service-host';
 import { loadLocations, openStorage } from '@lifeboat/storage';
 import { KnownBackup } from '../repositories/known-backup.entity';
@@ -19,34 +19,26 @@ void runOfflineCommand(restoreService, {
     if (typeof name !== 'string') throw new LifeboatError('BAD_USER_INPUT', '--location is required');
     const config = loadLocations(env).find((l) => l.name === name);
     if (!config) throw new LifeboatError('BAD_USER_INPUT', `no location named ${name} is configured (LIFEBOAT_LOCATIONS)`);
-    const result = { location: name, created: [] as string[], present: [] as string[], problems: [] as { key: string; problem: string }[] };
-    for await (const scanned of scanManifests(openStorage(config))) {
-      if (!scanned.manifest) {
-        result.problems.push({ key: scanned.key, problem: scanned.problem });
-        continue;
-      }
-      const m = scanned.manifest;
-      const em = orm.em.fork();
-      if (await em.findOne(KnownBackup, { id: m.backupId })) {
-        result.present.push(m.backupId);
-        continue;
-      }
-      em.persist(
-        em.create(KnownBackup, {
-          id: m.backupId,
-          type: m.type,
-          tenantId: m.tenantId,
-          jobId: m.jobId,
-          key: m.key,
-          checksum: m.checksum,
-          sizeBytes: m.sizeBytes,
-          keyId: m.keyId,
-          createdAt: new Date(m.startedAt),
-        }),
-      );
-      await em.flush();
-      result.created.push(m.backupId);
-    }
+    const result = await rebuildCatalog(openStorage(config), {
+      isKnown: async (m) => (await orm.em.fork().findOne(KnownBackup, { id: m.backupId })) !== null,
+      record: async (m) => {
+        const em = orm.em.fork();
+        em.persist(
+          em.create(KnownBackup, {
+            id: m.backupId,
+            type: m.type,
+            tenantId: m.tenantId,
+            jobId: m.jobId,
+            key: m.key,
+            checksum: m.checksum,
+            sizeBytes: m.sizeBytes,
+            keyId: m.keyId,
+            createdAt: new Date(m.startedAt),
+          }),
+        );
+        await em.flush();
+      },
+    });
     say(`${name}: ${result.created.length} backups restorable again, ${result.present.length} already known, ${result.problems.length} manifests skipped`);
     if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;

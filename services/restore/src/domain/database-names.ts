@@ -1,5 +1,5 @@
 /** Names of the databases a restore creates: readable, unique per backup, within PostgreSQL's 63 bytes. */
-const MAX = 63;
+import { MAX_DATABASE_NAME as MAX } from '@lifeboat/pg-tools';
 
 function stamp(at: Date): string {
   return at.toISOString().slice(0, 16).replace(/[-:T]/g, '');

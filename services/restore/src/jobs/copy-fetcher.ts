@@ -37,7 +37,6 @@ export interface FetchCallbacks {
 export interface Fetched {
   location: string;
   bytes: number;
-  manifest: ArtifactManifest;
 }
 
 /** The faults that make a copy bad (rather than unreachable). */
@@ -51,8 +50,8 @@ export class CopyFetcher {
   ) {}
 
   /**
-   * Fetches the backup into `sink()` (called once per copy tried), and its manifest. `cleanup`
-   * is called after a copy fails, to remove what it wrote.
+   * Fetches the backup into `sink()` (called once per copy tried). `cleanup` is called after a
+   * copy fails, to remove what it wrote.
    */
   async fetch(backup: BackupToFetch, sink: () => Writable, cleanup: () => Promise<void>, callbacks: FetchCallbacks): Promise<Fetched> {
     if (!this.keyring.has(backup.keyId)) {
@@ -64,7 +63,7 @@ export class CopyFetcher {
     for (const location of this.locations) {
       try {
         const bytes = await this.#readCopy(location, backup, sink(), (n) => callbacks.onBytes(location.name, n));
-        return { location: location.name, bytes, manifest: await this.manifest(backup, [location, ...this.locations.filter((l) => l !== location)]) };
+        return { location: location.name, bytes };
       } catch (err) {
         await cleanup();
         const code = errorCodeOf(err);
@@ -112,8 +111,9 @@ export class CopyFetcher {
     return bytes;
   }
 
-  /** The backup's manifest from the first location (in `order`) holding a readable one that describes it. */
-  async manifest(backup: BackupToFetch, order: Storage[] = this.locations): Promise<ArtifactManifest> {
+  /** The backup's manifest from the first location holding a readable one that describes it, `preferred` first. */
+  async manifest(backup: BackupToFetch, preferred?: string): Promise<ArtifactManifest> {
+    const order = [...this.locations].sort((a, b) => Number(b.name === preferred) - Number(a.name === preferred));
     const problems: string[] = [];
     for (const location of order) {
       try {

@@ -10,14 +10,13 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { LifeboatError, messageOf } from '@lifeboat/errors';
-import { PgCluster, giveToPostgres } from '@lifeboat/pg-cluster';
-import { type DatabaseServer, databaseNameOf, databaseUrlOf, pgRestore, spawnOutput, pgBinary } from '@lifeboat/pg-tools';
+import { PgCluster, freePort, giveToPostgres } from '@lifeboat/pg-cluster';
+import { type DatabaseServer, databaseNameOf, databaseUrlOf, pgDump, pgRestore } from '@lifeboat/pg-tools';
 import type { KnownBackupRepository } from '../repositories/known-backup.repository';
 import type { RestoreLog } from '../repositories/restore-log.entity';
 import type { RestoreLogRepository } from '../repositories/restore-log.repository';
@@ -168,7 +167,7 @@ export class PitrRestoreJob {
     try {
       const dumpFile = join(this.deps.spoolDir, `${targetDatabase}.pitr.dump`);
       try {
-        await runDumpToFile(recoveredUrl, dumpFile, this.deps.pgBinDir);
+        await pipeline(pgDump({ databaseUrl: recoveredUrl, binDir: this.deps.pgBinDir }), createWriteStream(dumpFile));
         await pgRestore({ databaseUrl: databaseUrlOf(this.deps.sourceUrl, targetDatabase), dumpFile, jobs: 4, binDir: this.deps.pgBinDir });
       } finally {
         await rm(dumpFile, { force: true });
@@ -180,24 +179,8 @@ export class PitrRestoreJob {
   }
 }
 
-async function runDumpToFile(url: string, file: string, binDir: string | undefined): Promise<void> {
-  const dump = spawnOutput(pgBinary('pg_dump', binDir), ['--format=custom', '--no-password', `--dbname=${url}`], { label: 'pg_dump (recovered database)' });
-  await pipeline(dump, createWriteStream(file));
-}
-
 /** Writes a file only the postgres OS user can read (the recovery cluster's restore_command reads it). */
 async function writeAsPostgres(path: string, text: string): Promise<void> {
   await writeFile(path, text, { mode: 0o600 });
   await giveToPostgres(path);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

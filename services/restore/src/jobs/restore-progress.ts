@@ -1,5 +1,5 @@
-/** Publishes a restore's progress at least once a second on `progress.restore.<id>`, and its heartbeat every 10 s. */
-import type { EventBus } from '@lifeboat/events';
+/** A restore's progress on `progress.restore.<id>`, and its heartbeat (see ProgressTicker). */
+import { type EventBus, ProgressTicker } from '@lifeboat/events';
 
 export type RestorePhase = 'queued' | 'fetching' | 'restoring' | 'checking' | 'swapping' | 'completed' | 'failed';
 
@@ -14,44 +14,38 @@ export interface RestoreProgress {
   at: string;
 }
 
-const HEARTBEAT_MS = 10_000;
-
 export class RestoreProgressReporter {
   phase: RestorePhase = 'queued';
   bytes = 0;
   totalBytes: number | null = null;
   location: string | null = null;
   message: string | null = null;
-  #timer?: NodeJS.Timeout;
-  #lastBeat = 0;
+  readonly #ticker: ProgressTicker;
 
-  constructor(
-    private readonly bus: EventBus,
-    private readonly restoreId: string,
-    private readonly heartbeat: () => Promise<void>,
-  ) {}
+  constructor(bus: EventBus, restoreId: string, heartbeat: () => Promise<void>) {
+    this.#ticker = new ProgressTicker(bus, 'restore', [restoreId], () => this.#payload(restoreId), heartbeat);
+  }
 
   start(): void {
-    this.publish();
-    this.#timer = setInterval(() => this.publish(), 1000);
+    this.#ticker.start();
   }
 
   to(phase: RestorePhase, message: string | null = null): void {
     this.phase = phase;
     this.message = message;
-    this.publish();
+    this.#ticker.publish();
   }
 
   stop(): void {
-    clearInterval(this.#timer);
+    this.#ticker.stop();
   }
 
-  publish(): void {
+  #payload(restoreId: string): RestoreProgress {
     // Reading the copy is most of the work a restore can measure; pg_restore reports nothing.
     const fetched = this.totalBytes ? Math.min(1, this.bytes / this.totalBytes) : 0;
     const percent = { queued: 0, fetching: Math.round(fetched * 50), restoring: 60, checking: 90, swapping: 95, completed: 100, failed: null }[this.phase];
-    const payload: RestoreProgress = {
-      restoreId: this.restoreId,
+    return {
+      restoreId,
       phase: this.phase,
       bytes: this.bytes,
       totalBytes: this.totalBytes,
@@ -60,10 +54,5 @@ export class RestoreProgressReporter {
       message: this.message,
       at: new Date().toISOString(),
     };
-    this.bus.publishProgress('restore', [this.restoreId], payload);
-    if (Date.now() - this.#lastBeat >= HEARTBEAT_MS) {
-      this.#lastBeat = Date.now();
-      void this.heartbeat().catch(() => undefined);
-    }
   }
 }

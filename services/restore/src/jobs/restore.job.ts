@@ -134,7 +134,7 @@ export class RestoreJob {
       await pgRestore({ databaseUrl: databaseUrlOf(this.deps.sourceUrl, working), dumpFile: spoolPath, jobs: log.jobs, binDir: this.deps.pgBinDir });
 
       progress.to('checking');
-      const rowCheck = await this.#checkRows(working, fetched.manifest);
+      const rowCheck = await this.#checkRows(working, await this.deps.fetcher.manifest(backup, fetched.location));
       await repo.update(log.id, { rowCheck });
 
       let previousDatabase: string | null = null;
@@ -182,6 +182,7 @@ export class RestoreJob {
       },
       onFailover: async (f) => void failovers.push(f),
     });
+    const manifest = await this.deps.fetcher.manifest(backup, fetched.location);
     progress.to('checking');
     const problems: string[] = [];
     const working = replacing ? workingDatabaseName(target, log.id) : target;
@@ -190,14 +191,14 @@ export class RestoreJob {
     await mkdir(this.deps.spoolDir, { recursive: true });
     const disk = await statfs(this.deps.spoolDir);
     const free = disk.bavail * disk.bsize;
-    if (free < fetched.manifest.originalSizeBytes) problems.push(`the spool directory has ${free} bytes free, the dump needs ${fetched.manifest.originalSizeBytes}`);
+    if (free < manifest.originalSizeBytes) problems.push(`the spool directory has ${free} bytes free, the dump needs ${manifest.originalSizeBytes}`);
     const plan = [
       `read backup ${backup.id} from ${fetched.location} (${fetched.bytes} bytes, SHA-256 verified, decrypted with key ${backup.keyId})`,
       failovers.length ? `after leaving ${failovers.map((f) => `${f.location} (${f.code})`).join(', ')}` : null,
-      `spool ${fetched.manifest.originalSizeBytes} bytes in ${this.deps.spoolDir} (${free} free)`,
+      `spool ${manifest.originalSizeBytes} bytes in ${this.deps.spoolDir} (${free} free)`,
       replacing
-        ? `pg_restore --jobs ${log.jobs} into ${working}, check ${fetched.manifest.source.tables.length} tables' row counts, then swap it in for ${target} and keep the old one aside`
-        : `create ${target} and pg_restore --jobs ${log.jobs} into it, then check ${fetched.manifest.source.tables.length} tables' row counts`,
+        ? `pg_restore --jobs ${log.jobs} into ${working}, check ${manifest.source.tables.length} tables' row counts, then swap it in for ${target} and keep the old one aside`
+        : `create ${target} and pg_restore --jobs ${log.jobs} into it, then check ${manifest.source.tables.length} tables' row counts`,
     ]
       .filter(Boolean)
       .join('; ');

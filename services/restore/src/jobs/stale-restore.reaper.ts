@@ -14,16 +14,16 @@ import { PgCluster } from '@lifeboat/pg-cluster';
 import type { DatabaseServer } from '@lifeboat/pg-tools';
 import type { RestoreLogRepository } from '../repositories/restore-log.repository';
 
-export const RESTORE_HEARTBEAT_STALE_MS = 60_000;
+const RESTORE_HEARTBEAT_STALE_MS = 60_000;
 
 export function startStaleRestoreReaper(
   deps: { repo: RestoreLogRepository; server: DatabaseServer; bus: EventBus; logger: Logger; spoolDir: string; serverBinDir: string },
   everyMs = 30_000,
 ): Stoppable {
   const sweep = async () => {
-    const stale = await deps.repo.stale(new Date(Date.now() - RESTORE_HEARTBEAT_STALE_MS));
-    const dead = (await deps.repo.running()).filter((l) => isDeadLocalInstance(l.instance));
-    for (const log of [...stale, ...dead.filter((d) => !stale.some((s) => s.id === d.id))]) {
+    const before = new Date(Date.now() - RESTORE_HEARTBEAT_STALE_MS);
+    const stopped = (await deps.repo.running()).filter((l) => (l.heartbeatAt !== null && l.heartbeatAt < before) || isDeadLocalInstance(l.instance));
+    for (const log of stopped) {
       const reason = `INTERNAL: the restore service running it (${log.instance ?? 'unknown'}) stopped before it finished; nothing was changed`;
       if (log.workingDatabase) await deps.server.drop(log.workingDatabase);
       // A recovery cluster outlives the service that started it: stop it and remove its files.

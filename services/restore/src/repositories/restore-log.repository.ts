@@ -27,12 +27,7 @@ export class RestoreLogRepository {
     await this.orm.em.fork().nativeUpdate(RestoreLog, { id }, changes);
   }
 
-  /** Restores RUNNING whose service has not said it is alive since `before`. */
-  async stale(before: Date): Promise<RestoreLog[]> {
-    return this.orm.em.fork().find(RestoreLog, { status: 'RUNNING', heartbeatAt: { $lt: before } });
-  }
-
-  /** Restores now RUNNING and alive (their spool files must stay). */
+  /** Restores now RUNNING. */
   async running(): Promise<RestoreLog[]> {
     return this.orm.em.fork().find(RestoreLog, { status: 'RUNNING' });
   }

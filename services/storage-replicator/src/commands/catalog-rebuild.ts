@@ -6,7 +6,7 @@
  *   node services/storage-replicator/dist/src/commands/catalog-rebuild.js --location r2 [--json]
  */
 import { LifeboatError, errorCodeOf, messageOf } from '@lifeboat/errors';
-import { scanManifests } from '@lifeboat/manifest';
+import { rebuildCatalog } from '@lifeboat/manifest';
 import { runOfflineCommand } from '@lifeboat/service-host';
 import { loadLocations, openStorage } from '@lifeboat/storage';
 import { BackupCopy } from '../repositories/backup-copy.entity';
@@ -23,33 +23,25 @@ void runOfflineCommand(storageReplicator, {
     if (!configs.some((l) => l.name === name)) throw new LifeboatError('BAD_USER_INPUT', `no location named ${name} is configured (LIFEBOAT_LOCATIONS)`);
     const locations = configs.map(openStorage);
     const source = locations.find((l) => l.name === name)!;
-    const result = { location: name, created: [] as string[], present: [] as string[], problems: [] as { key: string; problem: string }[] };
-    for await (const scanned of scanManifests(source)) {
-      if (!scanned.manifest) {
-        result.problems.push({ key: scanned.key, problem: scanned.problem });
-        continue;
-      }
-      const m = scanned.manifest;
-      const em = orm.em.fork();
-      if (await em.findOne(Replication, { backupId: m.backupId })) {
-        result.present.push(m.backupId);
-        continue;
-      }
-      em.persist(em.create(Replication, { backupId: m.backupId, key: m.key, checksum: m.checksum, sizeBytes: m.sizeBytes, sourceLocation: name }));
-      for (const location of locations) {
-        let held: boolean;
-        let lastError: string | null = null;
-        try {
-          held = (await location.stat(m.key)) !== undefined;
-        } catch (err) {
-          held = false;
-          lastError = `${errorCodeOf(err)}: ${messageOf(err)}`;
+    const result = await rebuildCatalog(source, {
+      isKnown: async (m) => (await orm.em.fork().findOne(Replication, { backupId: m.backupId })) !== null,
+      record: async (m) => {
+        const em = orm.em.fork();
+        em.persist(em.create(Replication, { backupId: m.backupId, key: m.key, checksum: m.checksum, sizeBytes: m.sizeBytes, sourceLocation: name }));
+        for (const location of locations) {
+          let held: boolean;
+          let lastError: string | null = null;
+          try {
+            held = (await location.stat(m.key)) !== undefined;
+          } catch (err) {
+            held = false;
+            lastError = `${errorCodeOf(err)}: ${messageOf(err)}`;
+          }
+          em.persist(em.create(BackupCopy, { backupId: m.backupId, location: location.name, path: m.key, status: held ? 'STORED' : 'PENDING', nextAttemptAt: new Date(), lastError }));
         }
-        em.persist(em.create(BackupCopy, { backupId: m.backupId, location: location.name, path: m.key, status: held ? 'STORED' : 'PENDING', nextAttemptAt: new Date(), lastError }));
-      }
-      await em.flush();
-      result.created.push(m.backupId);
-    }
+        await em.flush();
+      },
+    });
     say(`${name}: ${result.created.length} backups to verify and replicate, ${result.present.length} already known, ${result.problems.length} manifests skipped`);
     if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
