@@ -5,23 +5,12 @@ import { spawn } from 'node:child_process';
 import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Client } from 'pg';
 import type { LifeboatError } from '@lifeboat/errors';
 import { PgCluster, freePort } from '../src/index';
-import { traversableTempDir } from './temp-dir';
+import { query, traversableTempDir } from './temp-dir';
 
 let dir: string;
 let source: PgCluster;
-
-async function query<T>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 /** `pg_basebackup -D - -Ft -X fetch` of the source (after a fast checkpoint): its stdout, and how it ended. */
 function baseBackup(): { tar: Readable; exited: Promise<number | null> } {

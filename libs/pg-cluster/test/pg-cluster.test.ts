@@ -4,23 +4,12 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { LifeboatError } from '@lifeboat/errors';
 import { PgCluster, freePort } from '../src/index';
-import { traversableTempDir } from './temp-dir';
+import { query, traversableTempDir } from './temp-dir';
 
 let dir: string;
 let sut: PgCluster;
-
-async function query<T>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 before(async () => {
   dir = await traversableTempDir('lifeboat-pg-cluster-');

@@ -12,4 +12,4 @@ export {
 export { FsStorage, type FsStorageConfig } from './fs-storage';
 export { S3Storage, type S3StorageConfig } from './s3-storage';
 export { RetryingStorage, type RetryOptions } from './retrying-storage';
-export { type LocationConfig, locationOptions, loadLocations, openLocations, openStorage } from './locations';
+export { type LocationConfig, locationOptions, loadLocations, locationNamed, openLocations, openStorage } from './locations';

@@ -81,6 +81,14 @@ export function locationOptions(names: string[]): OptionSet {
   return options;
 }
 
+/** The configured location called `name` (a command's `--location`); BAD_USER_INPUT when there is none. */
+export function locationNamed(env: Env, name: unknown): LocationConfig {
+  if (typeof name !== 'string') throw new LifeboatError('BAD_USER_INPUT', '--location is required');
+  const config = loadLocations(env).find((l) => l.name === name);
+  if (!config) throw new LifeboatError('BAD_USER_INPUT', `no location named ${name} is configured (LIFEBOAT_LOCATIONS)`);
+  return config;
+}
+
 /** The locations the environment configures, in order of preference. Throws CONFIG_INVALID naming
  *  every bad variable (never showing a secret's value). */
 export function loadLocations(env: Env = process.env): LocationConfig[] {

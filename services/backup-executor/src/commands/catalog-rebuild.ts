@@ -5,10 +5,9 @@
  * the storage-replicator verifies their copies again (its own rebuild runs next, see the CLI).
  *   node services/backup-executor/dist/src/commands/catalog-rebuild.js --location r2 [--json]
  */
-import { LifeboatError } from '@lifeboat/errors';
 import { rebuildCatalog } from '@lifeboat/manifest';
 import { runOfflineCommand } from '@lifeboat/service-host';
-import { loadLocations, openStorage } from '@lifeboat/storage';
+import { locationNamed, openStorage } from '@lifeboat/storage';
 import { Backup } from '../repositories/backup.entity';
 import { backupExecutor } from '../service';
 
@@ -16,10 +15,8 @@ void runOfflineCommand(backupExecutor, {
   usage: 'Usage: catalog-rebuild --location NAME [--json]',
   options: { location: { type: 'string' } },
   async run({ orm, env, values, say, json }) {
-    const name = values.location;
-    if (typeof name !== 'string') throw new LifeboatError('BAD_USER_INPUT', '--location is required');
-    const config = loadLocations(env).find((l) => l.name === name);
-    if (!config) throw new LifeboatError('BAD_USER_INPUT', `no location named ${name} is configured (LIFEBOAT_LOCATIONS)`);
+    const config = locationNamed(env, values.location);
+    const name = config.name;
     const result = await rebuildCatalog(openStorage(config), {
       isKnown: async (m) => (await orm.em.fork().findOne(Backup, { id: m.backupId })) !== null,
       record: async (m) => {

@@ -4,10 +4,9 @@
  * Idempotent.
  *   node services/restore/dist/src/commands/catalog-rebuild.js --location r2 [--json]
  */
-import { LifeboatError } from '@lifeboat/errors';
 import { rebuildCatalog } from '@lifeboat/manifest';
 import { runOfflineCommand } from '@lifeboat/service-host';
-import { loadLocations, openStorage } from '@lifeboat/storage';
+import { locationNamed, openStorage } from '@lifeboat/storage';
 import { KnownBackup } from '../repositories/known-backup.entity';
 import { restoreService } from '../service';
 
@@ -15,10 +14,8 @@ void runOfflineCommand(restoreService, {
   usage: 'Usage: catalog-rebuild --location NAME [--json]',
   options: { location: { type: 'string' } },
   async run({ orm, env, values, say, json }) {
-    const name = values.location;
-    if (typeof name !== 'string') throw new LifeboatError('BAD_USER_INPUT', '--location is required');
-    const config = loadLocations(env).find((l) => l.name === name);
-    if (!config) throw new LifeboatError('BAD_USER_INPUT', `no location named ${name} is configured (LIFEBOAT_LOCATIONS)`);
+    const config = locationNamed(env, values.location);
+    const name = config.name;
     const result = await rebuildCatalog(openStorage(config), {
       isKnown: async (m) => (await orm.em.fork().findOne(KnownBackup, { id: m.backupId })) !== null,
       record: async (m) => {

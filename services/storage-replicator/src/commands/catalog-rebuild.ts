@@ -5,10 +5,10 @@
  * verified by the running replicator; one not found is PENDING, to be copied. Idempotent.
  *   node services/storage-replicator/dist/src/commands/catalog-rebuild.js --location r2 [--json]
  */
-import { LifeboatError, errorCodeOf, messageOf } from '@lifeboat/errors';
+import { errorCodeOf, messageOf } from '@lifeboat/errors';
 import { rebuildCatalog } from '@lifeboat/manifest';
 import { runOfflineCommand } from '@lifeboat/service-host';
-import { loadLocations, openStorage } from '@lifeboat/storage';
+import { loadLocations, locationNamed, openStorage } from '@lifeboat/storage';
 import { BackupCopy } from '../repositories/backup-copy.entity';
 import { Replication } from '../repositories/replication.entity';
 import { storageReplicator } from '../service';
@@ -17,11 +17,8 @@ void runOfflineCommand(storageReplicator, {
   usage: 'Usage: catalog-rebuild --location NAME [--json]',
   options: { location: { type: 'string' } },
   async run({ orm, env, values, say, json }) {
-    const name = values.location;
-    if (typeof name !== 'string') throw new LifeboatError('BAD_USER_INPUT', '--location is required');
-    const configs = loadLocations(env);
-    if (!configs.some((l) => l.name === name)) throw new LifeboatError('BAD_USER_INPUT', `no location named ${name} is configured (LIFEBOAT_LOCATIONS)`);
-    const locations = configs.map(openStorage);
+    const name = locationNamed(env, values.location).name;
+    const locations = loadLocations(env).map(openStorage);
     const source = locations.find((l) => l.name === name)!;
     const result = await rebuildCatalog(source, {
       isKnown: async (m) => (await orm.em.fork().findOne(Replication, { backupId: m.backupId })) !== null,
