@@ -114,10 +114,14 @@ test('pg_dump killed halfway: FAILED with the reason, nothing visible, no tempor
 
 test('two full backups of one database never run at once: the second job is SKIPPED', async () => {
   const [a, b] = await Promise.all([triggerFull(sys, token), triggerFull(sys, token)]);
+  let seen = '';
   const jobs = await eventually('both jobs ended', async () => {
     const js = await Promise.all([jobOf(sys, token, a), jobOf(sys, token, b)]);
+    seen = js.map((j) => `${j.status} (${j.message ?? j.backups.map((x) => x.status).join(', ')})`).join(' and ');
     return js.every((j) => ['SUCCEEDED', 'FAILED', 'SKIPPED'].includes(j.status)) ? js : undefined;
-  }, 90_000, 250);
+  }, 90_000, 250).catch((err: Error) => {
+    throw new Error(`${err.message}; last seen: ${seen}`);
+  });
   assert.deepEqual(jobs.map((j) => j.status).sort(), ['SKIPPED', 'SUCCEEDED']);
   assert.match(jobs.find((j) => j.status === 'SKIPPED')!.message ?? '', /already running/);
 });

@@ -5,6 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { EventBus } from '@lifeboat/events';
 import { eventually } from '@lifeboat/testkit';
 import { jobOf, startSystem, waitForBackup, type System } from '../src/index';
 
@@ -156,4 +157,34 @@ test('triggerBackup with runAt waits until then; pause, resume and runScheduleNo
     return ['SUCCEEDED', 'PARTIAL', 'FAILED'].includes(j.status) ? j : undefined;
   }, 60_000, 500);
   assert.equal(ran.status, 'SUCCEEDED', ran.message ?? '');
+});
+
+test("a job's started and finished events handled together leave it finished, never RUNNING", async () => {
+  // A job skipped at once has both events in flight within milliseconds; they have separate consumers.
+  const runAt = new Date(Date.now() + 86_400_000).toISOString();
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const r = await sys.graphql<{ triggerBackup: { id: string } }>(`mutation { triggerBackup(input: { type: FULL_DATABASE, runAt: "${runAt}" }) { id } }`, {}, admin);
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    ids.push(r.data!.triggerBackup.id);
+  }
+  const bus = await EventBus.connect({ servers: sys.env.LIFEBOAT_NATS_URL, source: 'test', namespace: sys.env.LIFEBOAT_NATS_NAMESPACE, logger: { info() {}, warn() {}, error() {} } });
+  try {
+    await Promise.all(
+      ids.flatMap((jobId) => {
+        const at = new Date().toISOString();
+        return [
+          bus.publish('job.finished', { jobId, type: 'FULL_DATABASE', status: 'SKIPPED', backupIds: [], message: 'already running', finishedAt: at }),
+          bus.publish('job.started', { jobId, type: 'FULL_DATABASE', instance: 'test', startedAt: at }),
+        ];
+      }),
+    );
+    // With both handled, a job left RUNNING stays RUNNING: waiting for all SKIPPED then times out.
+    await eventually('every job SKIPPED', async () => {
+      const jobs = await Promise.all(ids.map((id) => jobOf(sys, admin, id)));
+      return jobs.every((j) => j.status === 'SKIPPED');
+    }, 30_000, 250);
+  } finally {
+    await bus.close();
+  }
 });

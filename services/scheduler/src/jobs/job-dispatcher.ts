@@ -26,11 +26,11 @@ export class JobDispatcher {
     );
     for (const job of ready) {
       try {
+        // Each write is conditional: another dispatcher (a replica, a trigger) may
+        // have sent it too, and its executor may already have moved it on to RUNNING or further.
+        await em.nativeUpdate(BackupJob, { id: job.id, status: 'SCHEDULED' }, { status: 'QUEUED', queuedAt: now });
         await this.send(job);
-        job.status = 'QUEUED';
-        job.queuedAt ??= now;
-        job.dispatchedAt = new Date();
-        await em.flush();
+        await em.nativeUpdate(BackupJob, { id: job.id, dispatchedAt: null }, { dispatchedAt: new Date() });
       } catch (err) {
         this.logger.warn({ jobId: job.id, err: messageOf(err) }, 'could not put a job on the work queue; will retry');
       }
