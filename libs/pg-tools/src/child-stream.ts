@@ -32,7 +32,7 @@ export function spawnOutput(program: string, args: string[], options: { env?: No
   });
 
   const failure = (what: string) =>
-    new LifeboatError('BACKUP_FAILED', `${options.label} ${what}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`, {
+    new LifeboatError('BACKUP_FAILED', `${options.label} ${what}${said(stderr)}`, {
       details: { program },
     });
 
@@ -59,6 +59,19 @@ export function spawnOutput(program: string, args: string[], options: { env?: No
   return out;
 }
 
+/**
+ * What a failed program said, for its error: from its first error line, which is the cause (the
+ * ones after it are consequences, such as pg_restore's "a worker process died unexpectedly"),
+ * with the lines after it (PostgreSQL's tools print the statement that failed); else its last
+ * lines. Three lines at most.
+ */
+function said(stderr: string): string {
+  const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) return '';
+  const firstError = lines.findIndex((l) => /\berror\b/i.test(l));
+  return `: ${(firstError >= 0 ? lines.slice(firstError, firstError + 3) : lines.slice(-3)).join(' | ')}`;
+}
+
 /** Runs a program to completion, rejecting with its stderr tail when it fails. */
 export async function runProgram(program: string, args: string[], options: { env?: NodeJS.ProcessEnv; label: string; code?: 'BACKUP_FAILED' | 'RESTORE_FAILED' }): Promise<string> {
   const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env });
@@ -72,7 +85,7 @@ export async function runProgram(program: string, args: string[], options: { env
   });
   if (error || code !== 0) {
     const what = error ? `could not start (${error.message})` : signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    throw new LifeboatError(options.code ?? 'BACKUP_FAILED', `${options.label} ${what}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+    throw new LifeboatError(options.code ?? 'BACKUP_FAILED', `${options.label} ${what}${said(stderr)}`);
   }
   return stdout;
 }

@@ -1,10 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type LifeboatError } from '@lifeboat/errors';
 import { createTempDatabase, type TempDatabase, withAdmin } from '@lifeboat/testkit';
-import { SnapshotSession, pgDump } from '../src/index';
+import { SnapshotSession, pgDump, pgRestore } from '../src/index';
 
 let db: TempDatabase;
 
@@ -74,4 +78,22 @@ test('an unreachable database fails with pg_dump stderr in the message', async (
   const sut = pgDump({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/no_such_database_here' });
   await assert.rejects(pipeline(sut, sink()), (err: LifeboatError) => err.code === 'BACKUP_FAILED' && /no_such_database_here/.test(err.message));
   await assert.rejects(SnapshotSession.open('postgres://postgres@127.0.0.1:1/x'), (err: LifeboatError) => err.code === 'DEPENDENCY_UNAVAILABLE');
+});
+
+test("a parallel pg_restore that fails is RESTORE_FAILED naming the cause, not its workers' deaths", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'lifeboat-pgrestore-'));
+  const target = await createTempDatabase('pgrestore_fail');
+  try {
+    const dumpFile = join(dir, 'db.dump');
+    await pipeline(pgDump({ databaseUrl: db.url }), createWriteStream(dumpFile));
+    await withAdmin((c) => c.query('create table a (id int)'), target.url);
+    await assert.rejects(pgRestore({ databaseUrl: target.url, dumpFile, jobs: 2 }), (err: LifeboatError) => {
+      assert.equal(err.code, 'RESTORE_FAILED');
+      assert.match(err.message, /^pg_restore exited with code 1: pg_restore: error: .*relation "a" already exists/);
+      return true;
+    });
+  } finally {
+    await target.drop();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
