@@ -24,14 +24,20 @@ test('prefixes output, restarts a process that dies, and stops everything it sta
     { out, backoffMs: 50, stopTimeoutMs: 2000 },
   );
   sut.start();
-  await wait(800);
-  assert.match(text(), /^steady \| hello$/m);
-  assert.match(text(), /^crashy \| exited \(code 3\)$/m);
-  assert.ok(sut.restarts('crashy') >= 2, `restarted ${sut.restarts('crashy')} times`);
-  assert.equal(sut.restarts('steady'), 0);
-  const steadyPid = sut.pid('steady')!;
-  await sut.stop();
-  assert.throws(() => process.kill(steadyPid, 0), /ESRCH/);
+  let steadyPid: number | undefined;
+  try {
+    // A node process can take a second to start on a busy machine: wait for its output and the second restart.
+    const ready = () => sut.restarts('crashy') >= 2 && /^steady \| hello$/m.test(text());
+    for (const until = Date.now() + 20_000; !ready() && Date.now() < until; ) await wait(20);
+    assert.match(text(), /^steady \| hello$/m);
+    assert.match(text(), /^crashy \| exited \(code 3\)$/m);
+    assert.ok(sut.restarts('crashy') >= 2, `restarted ${sut.restarts('crashy')} times`);
+    assert.equal(sut.restarts('steady'), 0);
+    steadyPid = sut.pid('steady');
+  } finally {
+    await sut.stop();
+  }
+  assert.throws(() => process.kill(steadyPid!, 0), /ESRCH/);
 });
 
 test('a process that ignores SIGTERM is killed after the grace period', async () => {
