@@ -26,8 +26,8 @@ export class JobDispatcher {
     );
     for (const job of ready) {
       try {
-        // Each write is conditional: another dispatcher (a replica, a trigger) may
-        // have sent it too, and its executor may already have moved it on to RUNNING or further.
+        // Each write is conditional: another dispatcher (a replica, a trigger) may have sent it
+        // too, and its executor may already have moved it on to RUNNING or further.
         await em.nativeUpdate(BackupJob, { id: job.id, status: 'SCHEDULED' }, { status: 'QUEUED', queuedAt: now });
         await this.send(job);
         await em.nativeUpdate(BackupJob, { id: job.id, dispatchedAt: null }, { dispatchedAt: new Date() });
