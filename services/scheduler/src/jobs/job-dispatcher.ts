@@ -29,7 +29,7 @@ export class JobDispatcher {
         // Each write is conditional: another dispatcher (a replica, a trigger) may have sent it
         // too, and its executor may already have moved it on to RUNNING or further.
         await em.nativeUpdate(BackupJob, { id: job.id, status: 'SCHEDULED' }, { status: 'QUEUED', queuedAt: now });
-        await this.send(job);
+        await this.#send(job);
         await em.nativeUpdate(BackupJob, { id: job.id, dispatchedAt: null }, { dispatchedAt: new Date() });
       } catch (err) {
         this.logger.warn({ jobId: job.id, err: messageOf(err) }, 'could not put a job on the work queue; will retry');
@@ -39,7 +39,7 @@ export class JobDispatcher {
   }
 
   /** Sends one job to the work queue (idempotent per job id). */
-  async send(job: BackupJob): Promise<void> {
+  async #send(job: BackupJob): Promise<void> {
     await this.bus.enqueueJob('backup', { jobId: job.id, type: job.type, tenantIds: job.tenantIds, requestedBy: job.requestedBy, scheduleId: job.scheduleId }, job.id);
   }
 }
