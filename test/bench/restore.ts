@@ -6,9 +6,10 @@
  *   - Lifeboat: one full backup through the gateway of a whole system (startSystem) whose
  *     protected database is the benchmark's, made first and untimed (VERIFIED in all three
  *     locations); then each round startRestore(input: { backupId, mode: FULL, jobs: 4 }) into a
- *     new database; the time runs from the mutation to the restore log's completedAt: reading the
- *     first location's copy through SHA-256, decryption and decompression into the spool file,
- *     createdb, pg_restore --jobs 4, the row-count check. Also the log's own durationSeconds, and
+ *     new database; the time runs from the mutation to the restore log's completedAt: the first
+ *     location's copy read through SHA-256, decryption and decompression and loaded as it
+ *     arrives (createdb, the schema, 4 COPY at once), then the row-count check and the indexes
+ *     and constraints (pg_restore --jobs 4). Also the log's own durationSeconds, and
  *     where the time went, from the restore's progress (restoreProgress);
  *   - pg_restore: `pg_dump -Fc -Z0` of the same database into a file, made once and untimed; the
  *     time is createdb + pg_restore -j 4 of that file.
@@ -68,12 +69,12 @@ const USAGE = `usage: npm run bench -- restore [--rounds N] [--small] [--rebuild
 interface Phases {
   /** The mutation to the restore service starting it. */
   queued: number;
-  /** Reading the copy (SHA-256, decryption, decompression) into the spool file; null when not seen. */
+  /** The copy's first bytes, createdb and the schema (pg_restore's pre-data); null when not seen. */
   fetching: number | null;
-  /** createdb and pg_restore. */
-  restoring: number | null;
-  /** Counting every table's rows against the manifest. */
-  checking: number | null;
+  /** The rows, loaded as the copy arrives (read, SHA-256, decryption, decompression, COPY). */
+  loading: number | null;
+  /** The row-count check, then indexes and constraints (pg_restore -j). */
+  indexing: number | null;
 }
 
 interface LifeboatDetails {
@@ -144,13 +145,13 @@ function watchPhases(sys: System, token: string, restoreId: string): { firstSeen
 function phasesOf(startedMs: number, log: RestoreLogView, firstSeen: Map<string, number>): Phases {
   const began = Date.parse(log.startedAt!);
   const ended = Date.parse(log.completedAt!);
-  const restoring = firstSeen.get('restoring');
-  const checking = firstSeen.get('checking');
+  const loading = firstSeen.get('loading');
+  const indexing = firstSeen.get('checking');
   return {
     queued: (began - startedMs) / 1000,
-    fetching: restoring !== undefined ? (restoring - began) / 1000 : null,
-    restoring: restoring !== undefined && checking !== undefined ? (checking - restoring) / 1000 : null,
-    checking: checking !== undefined ? (ended - checking) / 1000 : null,
+    fetching: loading !== undefined ? (loading - began) / 1000 : null,
+    loading: loading !== undefined && indexing !== undefined ? (indexing - loading) / 1000 : null,
+    indexing: indexing !== undefined ? (ended - indexing) / 1000 : null,
   };
 }
 
@@ -288,7 +289,7 @@ function report(results: Results): void {
   };
   console.log(`\n  Lifeboat restore log durationSeconds (median): ${results.lifeboatLogSeconds.toFixed(2)} s, from ${[...new Set(lifeboat.map((l) => l.sourceLocation))].join(', ')}`);
   console.log(
-    `  Lifeboat phases (median s): queued ${phase((p) => p.queued)}, fetch (read, SHA-256, decrypt, gunzip into the spool file) ${phase((p) => p.fetching)}, createdb + pg_restore -j ${JOBS} ${phase((p) => p.restoring)}, row-count check ${phase((p) => p.checking)}`,
+    `  Lifeboat phases (median s): queued ${phase((p) => p.queued)}, fetching (createdb, schema) ${phase((p) => p.fetching)}, loading (read, SHA-256, decrypt, gunzip, COPY) ${phase((p) => p.loading)}, row-count check and indexing (pg_restore -j ${JOBS}) ${phase((p) => p.indexing)}`,
   );
   const cpu = (pick: (p: ProcessCpu) => number) => median(lifeboat.map((l) => pick(l.serviceCpu))).toFixed(1);
   console.log(`  Lifeboat CPU per restore (median s): restore service main thread ${cpu((p) => p.mainThread)}, its other threads ${cpu((p) => p.process - p.mainThread)}, pg_restore ${cpu((p) => p.children)}`);

@@ -117,7 +117,8 @@ test('a dry run checks the copy, the key and the target, says what it would do, 
   const log = await waitForRestore(sys, admin, started.data!.startRestore.id);
   assert.equal(log.status, 'COMPLETED', log.errorMessage ?? '');
   assert.equal(log.dryRun, true);
-  assert.match(log.plan ?? '', /^would read backup .* SHA-256 verified, decrypted with key test-key-1.*create .*_dry and pg_restore --jobs 4/);
+  assert.match(log.plan ?? '', /^would read backup .* SHA-256 verified, decrypted with key test-key-1.*create .*_dry and load its \d+ bytes of dump into it as they arrive \(4 COPY at once\).*pg_restore --jobs 4/);
+  assert.match(log.plan ?? '', /the database server's disk has \d+ bytes free$/);
   assert.equal(await exists(target), false);
 });
 

@@ -6,7 +6,7 @@ export class RestoreProgressView {
   @Field(() => ID)
   restoreId!: string;
 
-  @Field(() => String, { description: 'queued, fetching, restoring, checking, swapping, completed or failed' })
+  @Field(() => String, { description: 'queued, fetching, loading, indexing, restoring, checking, swapping, completed or failed (a full restore: fetching, loading, checking, indexing, swapping; tenant and point-in-time restores: fetching, restoring, checking)' })
   phase!: string;
 
   @Field(() => Float, { description: 'Bytes of the copy read so far' })

@@ -227,7 +227,11 @@ export function createCompressStream(options: CompressOptions = {}): Transform {
   );
 }
 
-/** A Transform from a gzip file, single or multi-member (as createCompressStream writes), to its bytes. */
+/**
+ * A Transform from a gzip file, single or multi-member (as createCompressStream writes), to its
+ * bytes, in pieces of 256 KiB: larger pieces cost less CPU per byte (a restore decompresses
+ * gigabytes at once).
+ */
 export function createDecompressStream(): Transform {
-  return createGunzip({ chunkSize: 64 * 1024 });
+  return createGunzip({ chunkSize: 256 * 1024 });
 }

@@ -50,6 +50,17 @@ export class DatabaseServer {
     return this.#withMaintenance(async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1);
   }
 
+  /** The server's data directory, when this role may see it (a superuser or pg_read_all_settings). */
+  async dataDirectory(): Promise<string | undefined> {
+    return this.#withMaintenance(async (c) => {
+      try {
+        return (await c.query<{ data_directory: string }>('show data_directory')).rows[0].data_directory;
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
   async create(name: string): Promise<void> {
     checkDatabaseName(name);
     await this.#withMaintenance(async (c) => {

@@ -4,8 +4,9 @@
  * a missing object, a read error, a decryption failure or a checksum that does not match at the
  * end moves on to the next copy, starting it again; the sink is reopened for each copy, so
  * nothing of a bad copy survives. Copies found corrupt or missing are announced
- * (`backup.copy_corrupt`) for the replicator to repair. A wrong key is not a copy's fault: it
- * ends the fetch at once.
+ * (`backup.copy_corrupt`) for the replicator to repair. A wrong key is not a copy's fault, nor
+ * is a target that refuses the data (the sink may load it as it arrives): they end the fetch at
+ * once.
  */
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -15,7 +16,6 @@ import { type Keyring, createDecompressStream, createDecryptStream, createHashTa
 import { type ErrorCode, LifeboatError, errorCodeOf, messageOf } from '@lifeboat/errors';
 import type { EventBus } from '@lifeboat/events';
 import { type ArtifactManifest, manifestKeyOf, parseManifest } from '@lifeboat/manifest';
-import { DumpOffsetIndexer } from '@lifeboat/pg-tools';
 import type { Storage } from '@lifeboat/storage';
 import type { Failover } from '../repositories/restore-log.entity';
 
@@ -39,6 +39,8 @@ export interface Fetched {
   bytes: number;
 }
 
+/** Faults that every copy would meet: the fetch ends at the first. */
+const NOT_THE_COPY: ErrorCode[] = ['WRONG_KEY', 'RESTORE_FAILED', 'CONFLICT', 'DEPENDENCY_UNAVAILABLE'];
 /** The faults that make a copy bad (rather than unreachable). */
 const CORRUPTION: ErrorCode[] = ['CHECKSUM_MISMATCH', 'TAMPERED', 'TRUNCATED', 'OBJECT_NOT_FOUND'];
 
@@ -67,7 +69,7 @@ export class CopyFetcher {
       } catch (err) {
         await cleanup();
         const code = errorCodeOf(err);
-        if (code === 'WRONG_KEY') throw err;
+        if (NOT_THE_COPY.includes(code)) throw err;
         const failover: Failover = { location: location.name, code, message: messageOf(err), at: new Date().toISOString() };
         faults.push(failover);
         await callbacks.onFailover(failover);
@@ -133,39 +135,6 @@ export class CopyFetcher {
 /** A sink that writes the restored dump to a file. */
 export function fileSink(path: string): { sink: () => Writable; cleanup: () => Promise<void> } {
   return { sink: () => createWriteStream(path), cleanup: () => rm(path, { force: true }) };
-}
-
-/**
- * A sink that writes a custom-format dump to a file and indexes it on the way (see
- * DumpOffsetIndexer): `index()` gives the last copy's index, or why there is none.
- */
-export function indexedDumpSink(path: string): { sink: () => Writable; cleanup: () => Promise<void>; index: () => ReturnType<DumpOffsetIndexer['result']> } {
-  let indexer: DumpOffsetIndexer | undefined;
-  return {
-    sink: () => {
-      const current = new DumpOffsetIndexer();
-      indexer = current;
-      const writing = pipeline(current, createWriteStream(path));
-      const out: Writable = new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          if (current.write(chunk)) done();
-          else current.once('drain', () => done());
-        },
-        final(done) {
-          current.end();
-          writing.then(() => done(), done);
-        },
-        destroy(err, done) {
-          current.destroy(err ?? undefined);
-          done(err);
-        },
-      });
-      writing.catch((err: Error) => out.destroy(err));
-      return out;
-    },
-    cleanup: () => rm(path, { force: true }),
-    index: () => indexer?.result() ?? { reason: 'nothing was fetched' },
-  };
 }
 
 /** A sink that only reads (a dry run checks a copy end to end without writing it anywhere). */

@@ -1,7 +1,13 @@
 /** A restore's progress on `progress.restore.<id>`, and its heartbeat (see ProgressTicker). */
 import { type EventBus, ProgressTicker } from '@lifeboat/events';
 
-export type RestorePhase = 'queued' | 'fetching' | 'restoring' | 'checking' | 'swapping' | 'completed' | 'failed';
+/**
+ * A full restore goes fetching (the copy's start, the database and its schema), loading (the rows,
+ * as the copy arrives), checking (the row counts), indexing (indexes and constraints), then
+ * swapping when it replaces the protected database; tenant and point-in-time restores go
+ * fetching, restoring, checking.
+ */
+export type RestorePhase = 'queued' | 'fetching' | 'loading' | 'indexing' | 'restoring' | 'checking' | 'swapping' | 'completed' | 'failed';
 
 export interface RestoreProgress {
   restoreId: string;
@@ -41,9 +47,21 @@ export class RestoreProgressReporter {
   }
 
   #payload(restoreId: string): RestoreProgress {
-    // Reading the copy is most of the work a restore can measure; pg_restore reports nothing.
+    // Reading the copy (and, in a full restore, loading it) is most of the work a restore can
+    // measure; pg_restore reports nothing.
     const fetched = this.totalBytes ? Math.min(1, this.bytes / this.totalBytes) : 0;
-    const percent = { queued: 0, fetching: Math.round(fetched * 50), restoring: 60, checking: 90, swapping: 95, completed: 100, failed: null }[this.phase];
+    const percents: Record<RestorePhase, number | null> = {
+      queued: 0,
+      fetching: Math.round(fetched * 50),
+      loading: 5 + Math.round(fetched * 75),
+      indexing: 85,
+      restoring: 60,
+      checking: 90,
+      swapping: 95,
+      completed: 100,
+      failed: null,
+    };
+    const percent = percents[this.phase];
     return {
       restoreId,
       phase: this.phase,

@@ -1,28 +1,29 @@
 /**
  * Runs a restore recorded by `startRestore` (tenant restores are TenantRestoreJob's, point-in-time
- * recoveries PitrRestoreJob's). A full
- * restore of a FULL_DATABASE backup: fetch the healthiest copy into a spool file, create
- * the target database, `pg_restore --jobs`, then compare every table's row count with the
- * backup's manifest. Into the protected database itself, the restore is built in a working
- * database first and swapped in only once checked, the old database kept aside: a failed
- * restore never leaves the protected database half-written. Whatever a failed restore created
- * (database, spool file) is removed. A dry run checks every step that can be checked without
- * writing, and says what it would do.
+ * recoveries PitrRestoreJob's). A full restore of a FULL_DATABASE backup: the healthiest copy is
+ * read and loaded into the target database as it arrives (StreamedRestore: the schema from the
+ * dump's TOC, the rows through parallel COPY, then indexes and constraints with `pg_restore
+ * --jobs`), and every table's row count is compared with the backup's manifest. A copy found bad
+ * at its end (checksum) costs the database built from it, which is dropped before the next copy
+ * starts again. Into the protected database itself, the restore is built in a working database
+ * first and swapped in only once checked, the old database kept aside: a failed restore never
+ * leaves the protected database half-written. Whatever a failed restore created (database, TOC
+ * file) is removed. A dry run checks every step that can be checked without writing, and says
+ * what it would do.
  */
-import { mkdir, rm, statfs } from 'node:fs/promises';
+import { mkdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { errorCodeOf, LifeboatError, messageOf } from '@lifeboat/errors';
 import type { EventBus } from '@lifeboat/events';
 import type { Logger } from '@lifeboat/observability';
-import { type DatabaseServer, type DumpOffsetIndexer, countRows, databaseNameOf, databaseUrlOf, patchDumpOffsets, pgRestore } from '@lifeboat/pg-tools';
-import type { ArtifactManifest } from '@lifeboat/manifest';
+import { type DatabaseServer, StreamedRestore, databaseNameOf, databaseUrlOf } from '@lifeboat/pg-tools';
 import { asideDatabaseName, workingDatabaseName } from '../domain/database-names';
+import { checkRowCounts } from '../domain/row-check';
 import type { KnownBackup } from '../repositories/known-backup.entity';
 import type { KnownBackupRepository } from '../repositories/known-backup.repository';
 import type { RestoreLog } from '../repositories/restore-log.entity';
 import type { RestoreLogRepository } from '../repositories/restore-log.repository';
-import { type CopyFetcher, indexedDumpSink, nullSink } from './copy-fetcher';
+import { type CopyFetcher, nullSink } from './copy-fetcher';
 import { RestoreProgressReporter } from './restore-progress';
 import type { PitrRestoreJob } from './pitr-restore.job';
 import type { TenantRestoreJob } from './tenant-restore.job';
@@ -108,34 +109,56 @@ export class RestoreJob {
     const replacing = target === this.protectedDatabase;
     const working = replacing ? workingDatabaseName(target, log.id) : target;
     await mkdir(this.deps.spoolDir, { recursive: true });
-    const spoolPath = join(this.deps.spoolDir, `${log.id}.dump`);
-    await repo.update(log.id, { spoolPath, workingDatabase: working });
+    const tocFile = join(this.deps.spoolDir, `${log.id}.dump`);
+    await repo.update(log.id, { spoolPath: tocFile, workingDatabase: working });
     let created = false;
+    const dropWorking = async () => {
+      if (created) await server.drop(working);
+      created = false;
+    };
+    const restore = new StreamedRestore({
+      databaseUrl: databaseUrlOf(this.deps.sourceUrl, working),
+      jobs: log.jobs,
+      tocFile,
+      listFile: join(this.deps.spoolDir, `${log.id}.list`),
+      binDir: this.deps.pgBinDir,
+      beforeSchema: async () => {
+        await server.create(working);
+        created = true;
+      },
+      onLoading: () => progress.to('loading', `loading the tables into ${working} as the copy arrives, ${log.jobs} COPY at once`),
+    });
     try {
       progress.to('fetching');
-      const spool = indexedDumpSink(spoolPath);
-      const fetched = await this.deps.fetcher.fetch(backup, spool.sink, spool.cleanup, {
-        onBytes: (location, bytes) => {
-          progress.location = location;
-          progress.bytes = bytes;
+      const fetched = await this.deps.fetcher.fetch(
+        backup,
+        () => restore.sink(),
+        async () => {
+          await dropWorking();
+          await restore.cleanup();
         },
-        onFailover: async (f) => {
-          failovers.push(f);
-          progress.message = `${f.location}: ${f.code}; trying the next copy`;
-          await repo.update(log.id, { failovers });
+        {
+          onBytes: (location, bytes) => {
+            progress.location = location;
+            progress.bytes = bytes;
+          },
+          onFailover: async (f) => {
+            failovers.push(f);
+            progress.message = `${f.location}: ${f.code}; starting again from the next copy`;
+            await repo.update(log.id, { failovers });
+          },
         },
-      });
+      );
       await repo.update(log.id, { sourceLocation: fetched.location, bytes: fetched.bytes });
-      await this.#setDataOffsets(spoolPath, spool.index());
 
-      progress.to('restoring', `pg_restore --jobs ${log.jobs} into ${working}`);
-      await server.create(working);
-      created = true;
-      await pgRestore({ databaseUrl: databaseUrlOf(this.deps.sourceUrl, working), dumpFile: spoolPath, jobs: log.jobs, binDir: this.deps.pgBinDir });
-
+      // The rows the server stored in each table (its COPY counts), checked against the
+      // manifest before anything is built on them.
       progress.to('checking');
-      const rowCheck = await this.#checkRows(working, await this.deps.fetcher.manifest(backup, fetched.location));
+      const manifest = await this.deps.fetcher.manifest(backup, fetched.location);
+      const rowCheck = checkRowCounts(manifest.source.tables, restore.loaded!.tables);
       await repo.update(log.id, { rowCheck });
+      progress.to('indexing', `indexes and constraints: pg_restore --jobs ${log.jobs} into ${working}`);
+      await restore.finish();
 
       let previousDatabase: string | null = null;
       if (replacing) {
@@ -153,21 +176,21 @@ export class RestoreJob {
         plan: replacing ? `restored into ${working}, then swapped in for ${target}; the previous database is kept as ${previousDatabase}` : `restored into the new database ${target}`,
       };
     } finally {
-      if (created) await server.drop(working).catch((e) => this.deps.logger.warn({ err: messageOf(e), database: working }, 'could not drop the database of a failed restore'));
-      await rm(spoolPath, { force: true });
+      await dropWorking().catch((e) => this.deps.logger.warn({ err: messageOf(e), database: working }, 'could not drop the database of a failed restore'));
+      await restore.cleanup();
     }
   }
 
-  /**
-   * The dump came through a pipe, so its TOC does not say where each table's data is: written in
-   * now, so that pg_restore's parallel workers seek to it instead of reading through the file.
-   */
-  async #setDataOffsets(spoolPath: string, indexed: ReturnType<DumpOffsetIndexer['result']>): Promise<void> {
-    if ('reason' in indexed) {
-      this.deps.logger.info({ reason: indexed.reason }, 'the dump is restored without data offsets');
-      return;
+  /** The free space of the database server's disk, when its data directory is on this machine. */
+  async #serverDisk(): Promise<{ directory: string; free: number } | { reason: string }> {
+    const directory = await this.deps.server.dataDirectory();
+    if (!directory) return { reason: 'the server does not show its data directory to this role' };
+    try {
+      const disk = await statfs(directory);
+      return { directory, free: disk.bavail * disk.bsize };
+    } catch {
+      return { reason: `its data directory (${directory}) is not on this machine` };
     }
-    await patchDumpOffsets(spoolPath, indexed.index);
   }
 
   async #dryRun(log: RestoreLog, backup: KnownBackup, progress: RestoreProgressReporter, failovers: RestoreLog['failovers']) {
@@ -188,17 +211,18 @@ export class RestoreJob {
     const working = replacing ? workingDatabaseName(target, log.id) : target;
     if (await this.deps.server.exists(working)) problems.push(`the database ${working} already exists`);
     if (replacing && !(await this.deps.server.exists(target))) problems.push(`the protected database ${target} does not exist`);
-    await mkdir(this.deps.spoolDir, { recursive: true });
-    const disk = await statfs(this.deps.spoolDir);
-    const free = disk.bavail * disk.bsize;
-    if (free < manifest.originalSizeBytes) problems.push(`the spool directory has ${free} bytes free, the dump needs ${manifest.originalSizeBytes}`);
+    // The rows go straight into the database server: its disk is the one that must hold them.
+    const disk = await this.#serverDisk();
+    if ('free' in disk && disk.free < manifest.originalSizeBytes) {
+      problems.push(`the database server's disk (${disk.directory}) has ${disk.free} bytes free, the data alone needs ${manifest.originalSizeBytes}`);
+    }
     const plan = [
       `read backup ${backup.id} from ${fetched.location} (${fetched.bytes} bytes, SHA-256 verified, decrypted with key ${backup.keyId})`,
       failovers.length ? `after leaving ${failovers.map((f) => `${f.location} (${f.code})`).join(', ')}` : null,
-      `spool ${manifest.originalSizeBytes} bytes in ${this.deps.spoolDir} (${free} free)`,
       replacing
-        ? `pg_restore --jobs ${log.jobs} into ${working}, check ${manifest.source.tables.length} tables' row counts, then swap it in for ${target} and keep the old one aside`
-        : `create ${target} and pg_restore --jobs ${log.jobs} into it, then check ${manifest.source.tables.length} tables' row counts`,
+        ? `load its ${manifest.originalSizeBytes} bytes of dump into ${working} as they arrive (${log.jobs} COPY at once), check ${manifest.source.tables.length} tables' row counts, pg_restore --jobs ${log.jobs} the indexes and constraints, then swap it in for ${target} and keep the old one aside`
+        : `create ${target} and load its ${manifest.originalSizeBytes} bytes of dump into it as they arrive (${log.jobs} COPY at once), check ${manifest.source.tables.length} tables' row counts, then pg_restore --jobs ${log.jobs} the indexes and constraints`,
+      'free' in disk ? `the database server's disk has ${disk.free} bytes free` : `the database server's free space was not checked: ${disk.reason}`,
     ]
       .filter(Boolean)
       .join('; ');
@@ -206,24 +230,4 @@ export class RestoreJob {
     return { sourceLocation: fetched.location, bytes: fetched.bytes, plan: `would ${plan}` };
   }
 
-  /** Compares each table's row count with the manifest's; a difference fails the restore, naming the tables. */
-  async #checkRows(database: string, manifest: ArtifactManifest): Promise<Record<string, { expected: number; found: number }>> {
-    const client = new Client({ connectionString: databaseUrlOf(this.deps.sourceUrl, database) });
-    await client.connect();
-    try {
-      await client.query('set row_security = off');
-      const found = new Map((await countRows(client)).map((t) => [`${t.schema}.${t.table}`, t.rows]));
-      const check: Record<string, { expected: number; found: number }> = {};
-      for (const t of manifest.source.tables) check[`${t.schema}.${t.table}`] = { expected: t.rows, found: found.get(`${t.schema}.${t.table}`) ?? 0 };
-      const wrong = Object.entries(check).filter(([, c]) => c.expected !== c.found);
-      if (wrong.length) {
-        throw new LifeboatError('RESTORE_FAILED', `row counts differ from the backup's manifest: ${wrong.map(([t, c]) => `${t} expected ${c.expected}, found ${c.found}`).join('; ')}`, {
-          details: { tables: wrong.map(([t]) => t) },
-        });
-      }
-      return check;
-    } finally {
-      await client.end();
-    }
-  }
 }

@@ -1,8 +1,9 @@
 /**
  * Restores whose service died mid-way (no heartbeat for a minute, or a process of this machine
  * that is gone): marked FAILED (never RUNNING forever) and cleaned up —
- * the database they were building dropped, their spool file removed. At start, spool files of
- * restores that are not running any more are removed too (the spool is this machine's disk).
+ * the database they were building dropped, their spool file removed. At start, spool and list
+ * files of restores that are not running any more are removed too (the spool is this machine's
+ * disk).
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -40,9 +41,12 @@ export function startStaleRestoreReaper(
   };
   const run = () => void sweep().catch((err) => deps.logger.warn({ err: messageOf(err) }, 'stale restore sweep failed'));
   const orphans = async () => {
-    const running = new Set((await deps.repo.running()).filter((l) => !isDeadLocalInstance(l.instance)).map((l) => `${l.id}.dump`));
+    const running = new Set((await deps.repo.running()).filter((l) => !isDeadLocalInstance(l.instance)).map((l) => l.id));
     const files = await readdir(deps.spoolDir).catch(() => [] as string[]);
-    for (const f of files) if (f.endsWith('.dump') && !running.has(f)) await rm(join(deps.spoolDir, f), { force: true });
+    for (const f of files) {
+      const restore = /^(.+)\.(dump|list)$/.exec(f);
+      if (restore && !running.has(restore[1])) await rm(join(deps.spoolDir, f), { force: true });
+    }
   };
   void orphans().catch((err) => deps.logger.warn({ err: messageOf(err) }, 'spool sweep failed'));
   run();
