@@ -98,7 +98,7 @@ ADMIN and --confirm with its name; the old database is kept aside, and its name 
 Options:
   --target-db NAME    the database to restore into
   --confirm NAME      required to replace the protected database: its name
-  --jobs N            pg_restore parallel jobs (default: the service's, 4)
+  --jobs N            parallel COPY connections and pg_restore jobs (default: the service's, 4)
   --dry-run           check everything that can be checked without writing, and say what would be done
   --wait, --no-wait   follow the restore to its end (default on a terminal)
   --json              print the restore log as JSON`,

@@ -73,7 +73,7 @@ export class RestoreLog {
   @Property({ type: 'text', nullable: true })
   plan: string | null = null;
 
-  /** pg_restore parallel jobs. */
+  /** Parallel COPY connections and pg_restore jobs. */
   @Property({ type: 'integer' })
   jobs: number & Opt = 4;
 

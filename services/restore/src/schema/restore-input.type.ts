@@ -28,6 +28,6 @@ export class RestoreInput {
   @Field(() => Boolean, { nullable: true, description: 'Check everything that can be checked without writing, and say what would be done' })
   dryRun?: boolean;
 
-  @Field(() => Int, { nullable: true, description: 'pg_restore parallel jobs (default LIFEBOAT_RESTORE_JOBS)' })
+  @Field(() => Int, { nullable: true, description: 'Parallel COPY connections and pg_restore jobs of a full restore (default LIFEBOAT_RESTORE_JOBS)' })
   jobs?: number;
 }
