@@ -81,6 +81,21 @@ async function* piecesOf(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
+/** A loader into `target` that makes the schema from the dump's TOC first (as StreamedRestore does), then runs `afterSchema`. */
+function loaderInto(target: TempDatabase, options: { connections: number; batchBytes?: number; afterSchema?: () => Promise<unknown> }): DumpLoader {
+  const tocFile = join(work, `${target.name}.toc`);
+  return new DumpLoader({
+    databaseUrl: target.url,
+    connections: options.connections,
+    batchBytes: options.batchBytes,
+    beforeData: async (_toc, head) => {
+      await writeFile(tocFile, head);
+      await pgRestore({ databaseUrl: target.url, dumpFile: tocFile, jobs: 1, sections: ['pre-data'] });
+      await options.afterSchema?.();
+    },
+  });
+}
+
 /** What must be the same in a database and its restored copy: schema, rows, sequences, large objects, views. */
 async function contentOf(url: string): Promise<Record<string, unknown>> {
   // pg_dump's \restrict lines carry a random key of each run.
@@ -128,15 +143,7 @@ test('a dump streamed in, cut anywhere, makes the same database as its source: s
 test('rows longer than a batch stay whole, and a table larger than a batch is shared among the connections', async () => {
   const target = await createTempDatabase('loader_batches');
   try {
-    const loader = new DumpLoader({
-      databaseUrl: target.url,
-      connections: 3,
-      batchBytes: 16 * 1024,
-      beforeData: async (_toc, head) => {
-        await writeFile(join(work, 'batches.dump'), head);
-        await pgRestore({ databaseUrl: target.url, dumpFile: join(work, 'batches.dump'), jobs: 1, sections: ['pre-data'] });
-      },
-    });
+    const loader = loaderInto(target, { connections: 3, batchBytes: 16 * 1024 });
     await pipeline(createReadStream(dumpFile), loader);
     const bodies = await withAdmin((c) => c.query<{ id: number; n: number; ok: boolean }>(`select id, length(body) as n, body = repeat(md5(id::text), 10000 * id) as ok from app.big_rows order by id`), target.url);
     assert.deepEqual(bodies.rows, [1, 2, 3].map((id) => ({ id, n: 320000 * id, ok: true })));
@@ -151,15 +158,7 @@ test('rows longer than a batch stay whole, and a table larger than a batch is sh
 test('a target that refuses the rows fails the load, naming the table, and keeps no connection open', async () => {
   const target = await createTempDatabase('loader_refused');
   try {
-    const loader = new DumpLoader({
-      databaseUrl: target.url,
-      connections: 2,
-      beforeData: async (_toc, head) => {
-        await writeFile(join(work, 'refused.dump'), head);
-        await pgRestore({ databaseUrl: target.url, dumpFile: join(work, 'refused.dump'), jobs: 1, sections: ['pre-data'] });
-        await withAdmin((c) => c.query('alter table app.lines add constraint few check (qty < 5)'), target.url);
-      },
-    });
+    const loader = loaderInto(target, { connections: 2, afterSchema: () => withAdmin((c) => c.query('alter table app.lines add constraint few check (qty < 5)'), target.url) });
     await assert.rejects(pipeline(createReadStream(dumpFile), loader), (err: unknown) => {
       assert.ok(err instanceof LifeboatError, String(err));
       assert.equal(err.code, 'RESTORE_FAILED');
@@ -188,15 +187,7 @@ test('what is not a whole custom-format dump of Lifeboat is refused with the rea
   for (const [what, input, reason] of cases) {
     const target = await createTempDatabase('loader_odd');
     try {
-      const loader = new DumpLoader({
-        databaseUrl: target.url,
-        connections: 1,
-        beforeData: async (_toc, head) => {
-          await writeFile(join(work, 'odd.dump'), head);
-          await pgRestore({ databaseUrl: target.url, dumpFile: join(work, 'odd.dump'), jobs: 1, sections: ['pre-data'] });
-        },
-      });
-      await assert.rejects(pipeline(Readable.from(piecesOf(input, 4096)), loader), (err: unknown) => {
+      await assert.rejects(pipeline(Readable.from(piecesOf(input, 4096)), loaderInto(target, { connections: 1 })), (err: unknown) => {
         assert.ok(err instanceof LifeboatError && err.code === 'RESTORE_FAILED', `${what}: ${String(err)}`);
         assert.match(err.message, reason, what);
         return true;
