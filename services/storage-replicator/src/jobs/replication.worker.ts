@@ -119,14 +119,14 @@ export class ReplicationWorker {
         await this.repo.updateCopy(copy.id, { status: 'VERIFIED', checksum: seen.checksum, sizeBytes: seen.sizeBytes, verifiedAt: now, lastError: null, leaseUntil: null, nextAttemptAt: null });
         if (await this.repo.markVerifiedIfComplete(copy.backupId, this.locationNames, now)) await this.#announce({ ...replication, verifiedAt: now });
       } else {
-        const message = `CHECKSUM_MISMATCH: ${copy.location} holds ${seen.sizeBytes} bytes with SHA-256 ${seen.checksum}, expected ${replication.sizeBytes} bytes with ${replication.checksum}`;
+        const message = `${copy.location} holds ${seen.sizeBytes} bytes with SHA-256 ${seen.checksum}, expected ${replication.sizeBytes} bytes with ${replication.checksum}`;
         // Copied again later, from a good copy if there is one: retried with backoff, not at once.
         const attempts = copy.attempts + 1;
         await this.repo.updateCopy(copy.id, {
           status: 'CORRUPT',
           checksum: seen.checksum,
           sizeBytes: seen.sizeBytes,
-          lastError: message,
+          lastError: `CHECKSUM_MISMATCH: ${message}`,
           attempts,
           leaseUntil: null,
           nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts, this.options.maxBackoffMs)),
