@@ -148,7 +148,7 @@ test('the restore service killed mid-restore: the restore ends FAILED, its datab
   const target = `${sys.source.name}_killed`;
   const started = await startRestore(sys, admin, { backupId: big.id, mode: 'FULL', targetDatabase: target, jobs: 1 });
   const id = started.data!.startRestore.id;
-  await eventually('pg_restore running', async () => (await exists(target)) && (await restoreLog(sys, admin, id)).status === 'RUNNING', 60_000, 20);
+  await eventually('the restore loading into its database', async () => (await exists(target)) && (await restoreLog(sys, admin, id)).status === 'RUNNING', 60_000, 20);
   process.kill(sys.supervisor.pid('restore')!, 'SIGKILL');
   const log = await waitForRestore(sys, admin, id, 120_000);
   assert.equal(log.status, 'FAILED');

@@ -79,7 +79,7 @@ function setup(ctx: Ctx): Parts {
     walFetchEnv: walFetchEnv(env, home, config.LIFEBOAT_WAL_LOCATIONS),
   });
   const job = new RestoreJob({ tenants, pitr, repo, known, fetcher, server, sourceUrl: config.LIFEBOAT_SOURCE_DATABASE_URL, spoolDir, pgBinDir: config.LIFEBOAT_PG_BIN_DIR, bus, logger, instance });
-  return { repo, known, server, job, spoolDir, configuration: new ConfigurationRestore(repo, fetcher, spoolDir) };
+  return { repo, known, server, job, spoolDir, configuration: new ConfigurationRestore({ repo, fetcher, spoolDir, bus, instance }) };
 }
 
 export const restoreService: ServiceDefinition<typeof restoreOptions, Parts> = {

@@ -2,16 +2,20 @@
  * Configuration restores: a CONFIGURATION backup's files extracted into a directory on the
  * restore service's machine — an empty one only, unless overwriting is asked for — never outside
  * it (the archive is checked whole before anything is written: see @lifeboat/config-archive).
- * Recorded on the restore log like any restore. Also lists an archive's files from its manifest.
+ * Recorded on the restore log like any restore, with its progress and a heartbeat: one whose
+ * service dies is failed by the stale-restore reaper (the files extracted until then stay where
+ * they are). Also lists an archive's files from its manifest.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { type CollectedFile, extractArchive } from '@lifeboat/config-archive';
 import { LifeboatError, errorCodeOf, messageOf } from '@lifeboat/errors';
+import type { EventBus } from '@lifeboat/events';
 import type { KnownBackup } from '../repositories/known-backup.entity';
 import type { RestoreLog } from '../repositories/restore-log.entity';
 import type { RestoreLogRepository } from '../repositories/restore-log.repository';
 import { type CopyFetcher, fileSink } from './copy-fetcher';
+import { RestoreProgressReporter } from './restore-progress';
 
 export interface ConfigurationRestoreResult {
   log: RestoreLog;
@@ -21,12 +25,22 @@ export interface ConfigurationRestoreResult {
   bytes: number;
 }
 
+export interface ConfigurationRestoreDeps {
+  repo: RestoreLogRepository;
+  fetcher: CopyFetcher;
+  spoolDir: string;
+  bus: EventBus;
+  instance: string;
+}
+
 export class ConfigurationRestore {
-  constructor(
-    private readonly repo: RestoreLogRepository,
-    private readonly fetcher: CopyFetcher,
-    private readonly spoolDir: string,
-  ) {}
+  private readonly repo: RestoreLogRepository;
+  private readonly fetcher: CopyFetcher;
+
+  constructor(private readonly deps: ConfigurationRestoreDeps) {
+    this.repo = deps.repo;
+    this.fetcher = deps.fetcher;
+  }
 
   async files(backup: KnownBackup): Promise<CollectedFile[]> {
     this.#requireConfiguration(backup);
@@ -38,22 +52,39 @@ export class ConfigurationRestore {
     this.#requireConfiguration(backup);
     if (!isAbsolute(into)) throw new LifeboatError('BAD_USER_INPUT', `into: "${into}" must be an absolute path`);
     const startedAt = new Date();
-    const log = await this.repo.create({ backupId: backup.id, initiatedBy, restoreMode: 'FULL', tenantIds: null, targetDatabase: null, status: 'RUNNING', startedAt, jobs: 1 });
-    await mkdir(this.spoolDir, { recursive: true });
-    const spool = join(this.spoolDir, `${log.id}.tar`);
+    const { spoolDir, bus, instance } = this.deps;
+    const log = await this.repo.create({ backupId: backup.id, initiatedBy, restoreMode: 'FULL', tenantIds: null, targetDatabase: null, status: 'RUNNING', startedAt, jobs: 1, instance, heartbeatAt: startedAt });
+    await mkdir(spoolDir, { recursive: true });
+    const spool = join(spoolDir, `${log.id}.tar`);
+    await this.repo.update(log.id, { spoolPath: spool });
+    const progress = new RestoreProgressReporter(bus, log.id, () => this.repo.update(log.id, { heartbeatAt: new Date() }));
+    progress.totalBytes = backup.sizeBytes;
+    progress.start();
     const failovers: RestoreLog['failovers'] = [];
     try {
+      progress.to('fetching');
       const { sink, cleanup } = fileSink(spool);
-      const fetched = await this.fetcher.fetch(backup, sink, cleanup, { onBytes: () => undefined, onFailover: async (f) => void failovers.push(f) });
+      const fetched = await this.fetcher.fetch(backup, sink, cleanup, {
+        onBytes: (location, bytes) => {
+          progress.location = location;
+          progress.bytes = bytes;
+        },
+        onFailover: async (f) => void failovers.push(f),
+      });
+      progress.to('restoring', `extracting into ${into}`);
       const report = await extractArchive(spool, into, { overwrite });
       const completedAt = new Date();
       const plan = `extracted ${report.files} files, ${report.directories} directories and ${report.symlinks} links (${report.bytes} bytes) into ${into}`;
       await this.repo.update(log.id, { status: 'COMPLETED', completedAt, durationSeconds: (completedAt.getTime() - startedAt.getTime()) / 1000, sourceLocation: fetched.location, bytes: fetched.bytes, failovers, plan });
+      progress.to('completed', plan);
       return { log: (await this.repo.get(log.id))!, ...report };
     } catch (err) {
-      await this.repo.update(log.id, { status: 'FAILED', completedAt: new Date(), errorMessage: `${errorCodeOf(err)}: ${messageOf(err)}`, failovers });
+      const message = `${errorCodeOf(err)}: ${messageOf(err)}`;
+      await this.repo.update(log.id, { status: 'FAILED', completedAt: new Date(), errorMessage: message, failovers });
+      progress.to('failed', message);
       throw err;
     } finally {
+      progress.stop();
       await rm(spool, { force: true });
     }
   }

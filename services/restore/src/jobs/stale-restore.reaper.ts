@@ -1,9 +1,8 @@
 /**
  * Restores whose service died mid-way (no heartbeat for a minute, or a process of this machine
  * that is gone): marked FAILED (never RUNNING forever) and cleaned up —
- * the database they were building dropped, their spool file removed. At start, spool and list
- * files of restores that are not running any more are removed too (the spool is this machine's
- * disk).
+ * the database they were building dropped, their spool file removed. At start, the spool files
+ * of restores that are not running any more are removed too (the spool is this machine's disk).
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,6 +15,12 @@ import type { DatabaseServer } from '@lifeboat/pg-tools';
 import type { RestoreLogRepository } from '../repositories/restore-log.repository';
 
 const RESTORE_HEARTBEAT_STALE_MS = 60_000;
+/**
+ * A restore's spool files, named after its id: a full restore's TOC and list (`<id>.dump`,
+ * `<id>.list`), a configuration archive (`<id>.tar`), a base backup (`<id>.base.tar`), tenant
+ * archives (`<id>-<tenant>.archive`).
+ */
+const SPOOL_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.base\.tar|-.+\.archive|\.(?:dump|list|tar))$/;
 
 export function startStaleRestoreReaper(
   deps: { repo: RestoreLogRepository; server: DatabaseServer; bus: EventBus; logger: Logger; spoolDir: string; serverBinDir: string },
@@ -44,7 +49,7 @@ export function startStaleRestoreReaper(
     const running = new Set((await deps.repo.running()).filter((l) => !isDeadLocalInstance(l.instance)).map((l) => l.id));
     const files = await readdir(deps.spoolDir).catch(() => [] as string[]);
     for (const f of files) {
-      const restore = /^(.+)\.(dump|list)$/.exec(f);
+      const restore = SPOOL_FILE.exec(f);
       if (restore && !running.has(restore[1])) await rm(join(deps.spoolDir, f), { force: true });
     }
   };
