@@ -8,7 +8,7 @@
  * reported, naming the missing file, instead of a success. Optionally the recovered database is
  * copied into a new database of the protected cluster, and the recovery cluster removed.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { LifeboatError, messageOf } from '@lifeboat/errors';
 import { PgCluster, freePort, giveToPostgres } from '@lifeboat/pg-cluster';
-import { type DatabaseServer, databaseNameOf, databaseUrlOf, pgDump, pgRestore } from '@lifeboat/pg-tools';
+import { type DatabaseServer, StreamedRestore, databaseNameOf, databaseUrlOf, pgDump } from '@lifeboat/pg-tools';
 import type { KnownBackupRepository } from '../repositories/known-backup.repository';
 import type { RestoreLog } from '../repositories/restore-log.entity';
 import type { RestoreLogRepository } from '../repositories/restore-log.repository';
@@ -103,8 +103,8 @@ export class PitrRestoreJob {
       await repo.update(log.id, { recoveredTo, clusterUrl });
 
       if (log.targetDatabase) {
-        progress.to('restoring', `copying the recovered database into ${log.targetDatabase}`);
-        await this.#copyInto(clusterUrl, log.targetDatabase);
+        progress.to('restoring', `copying the recovered database into ${log.targetDatabase}, ${log.jobs} COPY at once`);
+        await this.#copyInto(log, clusterUrl);
         progress.to('checking');
         return {
           recoveredTo,
@@ -161,20 +161,28 @@ export class PitrRestoreJob {
     return new LifeboatError('RESTORE_FAILED', `recovery failed: ${messageOf(cause)}\n${log.split('\n').slice(-15).join('\n')}`, { cause });
   }
 
-  /** pg_dump of the recovered database piped into pg_restore of a new database of the protected cluster. */
-  async #copyInto(recoveredUrl: string, targetDatabase: string): Promise<void> {
+  /**
+   * pg_dump of the recovered database loaded as it comes into a new database of the protected
+   * cluster (StreamedRestore, with the restore's jobs).
+   */
+  async #copyInto(log: RestoreLog, recoveredUrl: string): Promise<void> {
+    const targetDatabase = log.targetDatabase!;
+    const restore = new StreamedRestore({
+      databaseUrl: databaseUrlOf(this.deps.sourceUrl, targetDatabase),
+      jobs: log.jobs,
+      tocFile: join(this.deps.spoolDir, `${log.id}.dump`),
+      listFile: join(this.deps.spoolDir, `${log.id}.list`),
+      binDir: this.deps.pgBinDir,
+    });
     await this.deps.server.create(targetDatabase);
     try {
-      const dumpFile = join(this.deps.spoolDir, `${targetDatabase}.pitr.dump`);
-      try {
-        await pipeline(pgDump({ databaseUrl: recoveredUrl, binDir: this.deps.pgBinDir }), createWriteStream(dumpFile));
-        await pgRestore({ databaseUrl: databaseUrlOf(this.deps.sourceUrl, targetDatabase), dumpFile, jobs: 4, binDir: this.deps.pgBinDir });
-      } finally {
-        await rm(dumpFile, { force: true });
-      }
+      await pipeline(pgDump({ databaseUrl: recoveredUrl, binDir: this.deps.pgBinDir }), restore.sink());
+      await restore.finish();
     } catch (err) {
       await this.deps.server.drop(targetDatabase).catch(() => undefined);
       throw err;
+    } finally {
+      await restore.cleanup();
     }
   }
 }
