@@ -34,17 +34,11 @@ export interface ConfigurationRestoreDeps {
 }
 
 export class ConfigurationRestore {
-  private readonly repo: RestoreLogRepository;
-  private readonly fetcher: CopyFetcher;
-
-  constructor(private readonly deps: ConfigurationRestoreDeps) {
-    this.repo = deps.repo;
-    this.fetcher = deps.fetcher;
-  }
+  constructor(private readonly deps: ConfigurationRestoreDeps) {}
 
   async files(backup: KnownBackup): Promise<CollectedFile[]> {
     this.#requireConfiguration(backup);
-    const manifest = await this.fetcher.manifest(backup);
+    const manifest = await this.deps.fetcher.manifest(backup);
     return (manifest.details.files as CollectedFile[] | undefined) ?? [];
   }
 
@@ -52,19 +46,19 @@ export class ConfigurationRestore {
     this.#requireConfiguration(backup);
     if (!isAbsolute(into)) throw new LifeboatError('BAD_USER_INPUT', `into: "${into}" must be an absolute path`);
     const startedAt = new Date();
-    const { spoolDir, bus, instance } = this.deps;
-    const log = await this.repo.create({ backupId: backup.id, initiatedBy, restoreMode: 'FULL', tenantIds: null, targetDatabase: null, status: 'RUNNING', startedAt, jobs: 1, instance, heartbeatAt: startedAt });
+    const { repo, fetcher, spoolDir, bus, instance } = this.deps;
+    const log = await repo.create({ backupId: backup.id, initiatedBy, restoreMode: 'FULL', tenantIds: null, targetDatabase: null, status: 'RUNNING', startedAt, jobs: 1, instance, heartbeatAt: startedAt });
     await mkdir(spoolDir, { recursive: true });
     const spool = join(spoolDir, `${log.id}.tar`);
-    await this.repo.update(log.id, { spoolPath: spool });
-    const progress = new RestoreProgressReporter(bus, log.id, () => this.repo.update(log.id, { heartbeatAt: new Date() }));
+    await repo.update(log.id, { spoolPath: spool });
+    const progress = new RestoreProgressReporter(bus, log.id, () => repo.update(log.id, { heartbeatAt: new Date() }));
     progress.totalBytes = backup.sizeBytes;
     progress.start();
     const failovers: RestoreLog['failovers'] = [];
     try {
       progress.to('fetching');
       const { sink, cleanup } = fileSink(spool);
-      const fetched = await this.fetcher.fetch(backup, sink, cleanup, {
+      const fetched = await fetcher.fetch(backup, sink, cleanup, {
         onBytes: (location, bytes) => {
           progress.location = location;
           progress.bytes = bytes;
@@ -75,12 +69,12 @@ export class ConfigurationRestore {
       const report = await extractArchive(spool, into, { overwrite });
       const completedAt = new Date();
       const plan = `extracted ${report.files} files, ${report.directories} directories and ${report.symlinks} links (${report.bytes} bytes) into ${into}`;
-      await this.repo.update(log.id, { status: 'COMPLETED', completedAt, durationSeconds: (completedAt.getTime() - startedAt.getTime()) / 1000, sourceLocation: fetched.location, bytes: fetched.bytes, failovers, plan });
+      await repo.update(log.id, { status: 'COMPLETED', completedAt, durationSeconds: (completedAt.getTime() - startedAt.getTime()) / 1000, sourceLocation: fetched.location, bytes: fetched.bytes, failovers, plan });
       progress.to('completed', plan);
-      return { log: (await this.repo.get(log.id))!, ...report };
+      return { log: (await repo.get(log.id))!, ...report };
     } catch (err) {
       const message = `${errorCodeOf(err)}: ${messageOf(err)}`;
-      await this.repo.update(log.id, { status: 'FAILED', completedAt: new Date(), errorMessage: message, failovers });
+      await repo.update(log.id, { status: 'FAILED', completedAt: new Date(), errorMessage: message, failovers });
       progress.to('failed', message);
       throw err;
     } finally {
