@@ -8,7 +8,6 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { LifeboatError } from '@lifeboat/errors';
 import { DumpLoader, type LoadedData } from './dump-loader';
-import type { DumpToc } from './dump-toc';
 import { pgRestore } from './pg-restore';
 
 /** The TOC entries whose data is in the dump's data blocks: the loader's; pg_restore does the others. */
@@ -32,7 +31,6 @@ export interface StreamedRestoreOptions {
 }
 
 export class StreamedRestore {
-  #toc?: DumpToc;
   #sink?: DumpLoader;
 
   constructor(private readonly options: StreamedRestoreOptions) {}
@@ -40,16 +38,14 @@ export class StreamedRestore {
   /** A new sink for the dump's bytes; each loads from the start (a new copy after a failed one). */
   sink(): DumpLoader {
     const { databaseUrl, jobs, tocFile, binDir, batchBytes } = this.options;
-    this.#toc = undefined;
     this.#sink = new DumpLoader({
       databaseUrl,
       connections: jobs,
       batchBytes,
-      beforeData: async (toc, head) => {
+      beforeData: async (_toc, head) => {
         await writeFile(tocFile, head);
         await this.options.beforeSchema?.();
         await pgRestore({ databaseUrl, dumpFile: tocFile, jobs: 1, sections: ['pre-data'], binDir });
-        this.#toc = toc;
         this.options.onLoading?.();
       },
     });
@@ -63,9 +59,10 @@ export class StreamedRestore {
 
   /** After the last sink finished: the rest of the dump, from its TOC. */
   async finish(): Promise<void> {
-    if (!this.#toc) throw new LifeboatError('RESTORE_FAILED', 'the dump has not been loaded');
+    const toc = this.#sink?.toc;
+    if (!toc) throw new LifeboatError('RESTORE_FAILED', 'the dump has not been loaded');
     const { databaseUrl, jobs, tocFile, listFile, binDir } = this.options;
-    const rest = this.#toc.entries.filter((e) => !LOADED_BY_THE_LOADER.includes(e.desc)).map((e) => e.dumpId);
+    const rest = toc.entries.filter((e) => !LOADED_BY_THE_LOADER.includes(e.desc)).map((e) => e.dumpId);
     await pgRestore({ databaseUrl, dumpFile: tocFile, jobs, sections: ['data', 'post-data'], entries: { dumpIds: rest, listFile }, binDir });
   }
 
