@@ -5,8 +5,9 @@
  * key layout never needs both.
  *
  * A save writes a temporary file (named with TEMPORARY_MARK, never listed) in the object's
- * directory, fsyncs it, renames it over the key and fsyncs the directories up to the root: a crash
- * leaves the old object or the new one, never a mix, and at worst an unlisted temporary file.
+ * directory, fsyncs it, renames it over the key and fsyncs its directory, and the parents of any
+ * directory it had to create: a crash leaves the old object or the new one, never a mix, and at
+ * worst an unlisted temporary file.
  */
 import { randomBytes } from 'node:crypto';
 import { type Dirent } from 'node:fs';
@@ -50,12 +51,14 @@ export class FsStorage implements Storage {
     let temporary: string | undefined;
     try {
       let handle: FileHandle;
-      [temporary, handle] = await this.createTemporary(path.dirname(file));
+      let created: string | undefined;
+      [temporary, handle, created] = await this.createTemporary(path.dirname(file));
       await pipeline(source.stream, handle.createWriteStream({ flush: true }));
       await rename(temporary, file);
       temporary = undefined;
-      // The rename (and any directory just created) is durable only once its directory is synced.
-      await syncDirectories(path.dirname(file), path.dirname(this.root));
+      // The rename is durable once its directory is synced, and a directory just created once its
+      // parent is: the object's directory, and up to the parent of the first one this save made.
+      await syncDirectories(path.dirname(file), created === undefined ? path.dirname(file) : path.dirname(created));
       return { sizeBytes: source.sizeBytes };
     } catch (err) {
       source.destroy();
@@ -156,13 +159,18 @@ export class FsStorage implements Storage {
     return path.join(this.root, ...key.split('/'));
   }
 
-  /** Creates the directory (and the root) when missing and a new temporary file in it. */
-  private async createTemporary(dir: string): Promise<[string, FileHandle]> {
+  /**
+   * Creates the directory (and the root) when missing and a new temporary file in it; also returns
+   * the topmost directory it created, if any.
+   */
+  private async createTemporary(dir: string): Promise<[string, FileHandle, string | undefined]> {
+    let topmost: string | undefined;
     for (let attempt = 1; ; attempt++) {
-      await mkdir(dir, { recursive: true });
+      const created = await mkdir(dir, { recursive: true });
+      if (created !== undefined && (topmost === undefined || created.length < topmost.length)) topmost = created;
       const temporary = path.join(dir, `${TEMPORARY_MARK}${randomBytes(8).toString('hex')}`);
       try {
-        return [temporary, await open(temporary, 'wx')];
+        return [temporary, await open(temporary, 'wx'), topmost];
       } catch (err) {
         // A concurrent remove pruned the directory between mkdir and open: create it again.
         if (errnoOf(err) !== 'ENOENT' || attempt === 3) throw err;
