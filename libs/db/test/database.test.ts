@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { createTempDatabase, type TempDatabase, uniqueName, dropDatabase, urlFor, withAdmin } from '@lifeboat/testkit';
-import { MikroOrmInbox, openDatabase, schemaDrift, type MikroORM } from '../src/index';
+import { type EntityManager, MikroOrmInbox, openDatabase, schemaDrift, type MikroORM } from '../src/index';
 
 @Entity({ tableName: 'widget' })
 class Widget {
@@ -72,24 +72,38 @@ test('tables live in the service schema only', async () => {
 
 test('the inbox runs a handler once per event id, committing its work with the id', async () => {
   const sut = new MikroOrmInbox(orm);
-  const first = await sut.once('c1', 'e1', async (em) => void em.persist(em.create(Widget, { id: 'w1', name: 'first' })));
-  const again = await sut.once('c1', 'e1', async (em) => void em.persist(em.create(Widget, { id: 'w2', name: 'again' })));
-  const otherConsumer = await sut.once('c2', 'e1', async () => {});
-  assert.deepEqual([first, again, otherConsumer], [true, false, true]);
-  const names = (await orm.em.fork().find(Widget, {})).map((w) => w.name);
-  assert.deepEqual(names, ['first']);
+  const widget = (id: string, name: string) => async (em: EntityManager) => void em.persist(em.create(Widget, { id, name }));
+  const first = await sut.onceEach('c1', [
+    { eventId: 'e1', fn: widget('w1', 'first') },
+    { eventId: 'e9', fn: widget('w9', 'ninth') },
+    { eventId: 'e1', fn: widget('w2', 'twice in one batch') },
+  ]);
+  const again = await sut.onceEach('c1', [
+    { eventId: 'e1', fn: widget('w2', 'again') },
+    { eventId: 'e8', fn: widget('w8', 'eighth') },
+  ]);
+  const otherConsumer = await sut.onceEach('c2', [{ eventId: 'e1', fn: async () => {} }]);
+  assert.deepEqual([first, again, otherConsumer], [[true, true, false], [false, true], [true]]);
+  const names = (await orm.em.fork().find(Widget, {}, { orderBy: { id: 'asc' } })).map((w) => w.name);
+  assert.deepEqual(names, ['first', 'eighth', 'ninth']);
 });
 
-test('a handler that throws records nothing, so the event is handled when redelivered', async () => {
+test('a handler that throws records nothing of its batch, so each event is handled when redelivered', async () => {
   const sut = new MikroOrmInbox(orm);
   await assert.rejects(
-    sut.once('c1', 'e2', async (em) => {
-      em.persist(em.create(Widget, { id: 'w3', name: 'lost' }));
-      await em.flush();
-      throw new Error('boom');
-    }),
+    sut.onceEach('c1', [
+      { eventId: 'e2', fn: async (em) => void em.persist(em.create(Widget, { id: 'w3', name: 'lost' })) },
+      {
+        eventId: 'e3',
+        fn: async (em) => {
+          em.persist(em.create(Widget, { id: 'w4', name: 'lost too' }));
+          await em.flush();
+          throw new Error('boom');
+        },
+      },
+    ]),
     /boom/,
   );
-  assert.equal(await orm.em.fork().count(Widget, { id: 'w3' }), 0);
-  assert.equal(await sut.once('c1', 'e2', async () => {}), true);
+  assert.equal(await orm.em.fork().count(Widget, { id: { $in: ['w3', 'w4'] } }), 0);
+  assert.deepEqual(await sut.onceEach('c1', [{ eventId: 'e2', fn: async () => {} }, { eventId: 'e3', fn: async () => {} }]), [true, true]);
 });

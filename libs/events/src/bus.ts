@@ -63,6 +63,8 @@ export interface Stoppable {
 }
 
 const codec = JSONCodec();
+/** At most this many events are handled in one transaction (and pulled ahead of their handling). */
+const EVENT_BATCH = 64;
 const DAY_MS = 86_400_000;
 
 export class EventBus {
@@ -148,9 +150,11 @@ export class EventBus {
 
   /**
    * A durable consumer of one event type. Every replica using the same `consumer` name shares it,
-   * so each event is handled by one replica; `inbox` makes redeliveries harmless. The message is
-   * acked only after the handler's transaction committed; a failing handler gets it again later,
-   * with backoff. A payload that fails validation is terminated (it can never succeed) and logged.
+   * so each event is handled by one replica; `inbox` makes redeliveries harmless. Events that
+   * arrive together (up to EVENT_BATCH) are handled in order in one transaction, and each is acked
+   * only after it committed. When that transaction fails, each event of it is handled again alone,
+   * so that one failing handler holds back no other event: it gets its event again later, with
+   * backoff. A payload that fails validation is terminated (it can never succeed) and logged.
    */
   async consume<T extends EventType, Tx>(
     consumer: string,
@@ -161,28 +165,42 @@ export class EventBus {
   ): Promise<Stoppable> {
     const durable = this.subjects.durable(consumer, type);
     await this.#ensureConsumer(this.subjects.eventsStream, durable, this.subjects.event(type), options);
-    return this.#loop(this.subjects.eventsStream, durable, async (msg) => {
-      let event: Envelope<T>;
-      try {
-        event = validateEnvelope(msg.json()) as unknown as Envelope<T>;
-      } catch (err) {
-        this.options.logger.error({ consumer, subject: msg.subject, seq: msg.seq, code: errorCodeOf(err), err: messageOf(err) }, 'event refused');
-        msg.term();
-        return;
+    const handle = async (batch: { msg: JsMsg; event: Envelope<T> }[]): Promise<void> => {
+      const ran = await inbox.onceEach(
+        durable,
+        batch.map(({ event }) => ({ eventId: event.id, fn: (tx: Tx) => handler(event, tx) })),
+      );
+      batch.forEach(({ msg, event }, i) => {
+        if (!ran[i]) this.options.logger.info({ consumer, eventId: event.id }, 'event already handled');
+        msg.ack();
+      });
+    };
+    return this.#loop(this.subjects.eventsStream, durable, EVENT_BATCH, async (msgs) => {
+      const batch: { msg: JsMsg; event: Envelope<T> }[] = [];
+      for (const msg of msgs) {
+        try {
+          batch.push({ msg, event: validateEnvelope(msg.json()) as unknown as Envelope<T> });
+        } catch (err) {
+          this.options.logger.error({ consumer, subject: msg.subject, seq: msg.seq, code: errorCodeOf(err), err: messageOf(err) }, 'event refused');
+          msg.term();
+        }
       }
       try {
-        const handled = await inbox.once(durable, event.id, (tx) => handler(event, tx));
-        if (!handled) this.options.logger.info({ consumer, eventId: event.id }, 'event already handled');
-        msg.ack();
+        await handle(batch);
       } catch (err) {
-        const delay = backoffMs(msg.info.redeliveryCount);
-        this.options.logger.warn(
-          { consumer, eventId: event.id, type, code: errorCodeOf(err), err: messageOf(err), retryInMs: delay },
-          'event handler failed',
-        );
-        msg.nak(delay);
+        if (batch.length > 1) {
+          for (const one of batch) await handle([one]).catch((e) => this.#retryLater(consumer, type, one, e));
+        } else if (batch.length === 1) {
+          this.#retryLater(consumer, type, batch[0], err);
+        }
       }
     });
+  }
+
+  #retryLater(consumer: string, type: EventType, { msg, event }: { msg: JsMsg; event: Envelope }, err: unknown): void {
+    const delay = backoffMs(msg.info.redeliveryCount);
+    this.options.logger.warn({ consumer, eventId: event.id, type, code: errorCodeOf(err), err: messageOf(err), retryInMs: delay }, 'event handler failed');
+    msg.nak(delay);
   }
 
   /** Puts a job on the work queue. The id dedupes a job enqueued twice within ten minutes. */
@@ -212,7 +230,7 @@ export class EventBus {
     });
     const loops = await Promise.all(
       Array.from({ length: options.concurrency ?? 1 }, () =>
-        this.#loop(this.subjects.jobsStream, durable, async (msg) => {
+        this.#loop(this.subjects.jobsStream, durable, 1, async ([msg]) => {
           const raw = msg.json<{ id: string; kind: K; payload: unknown }>();
           const parsed = JOB_CATALOG[kind].payload.safeParse(raw.payload);
           if (!parsed.success) {
@@ -284,16 +302,42 @@ export class EventBus {
     }
   }
 
-  /** Pulls messages one by one and hands them to `onMessage`; stop() ends the loop promptly. */
-  async #loop(stream: string, durable: string, onMessage: (msg: JsMsg) => Promise<void>): Promise<Stoppable> {
+  /**
+   * Pulls up to `max` messages at a time and hands them to `onBatch`, one batch after the other:
+   * each message as soon as it arrives, together with those that arrived with it (up to `max`).
+   * stop() ends the loop promptly, once the batch being handled is done.
+   */
+  async #loop(stream: string, durable: string, max: number, onBatch: (msgs: JsMsg[]) => Promise<void>): Promise<Stoppable> {
     const consumer = await this.js.consumers.get(stream, durable);
     let messages: ConsumerMessages | undefined;
     let stopped = false;
+    let batch: JsMsg[] = [];
+    let handing: Promise<void> = Promise.resolve();
+    let scheduled = false;
+    const handOver = (): Promise<void> => {
+      scheduled = false;
+      const mine = batch;
+      batch = [];
+      if (mine.length > 0 && !stopped) {
+        handing = handing.then(() => onBatch(mine)).catch((err) => this.options.logger.error({ durable, err: messageOf(err) }, 'batch handler failed'));
+      }
+      return handing;
+    };
     const run = (async () => {
       while (!stopped) {
         try {
-          messages = await consumer.consume({ max_messages: 1 });
-          for await (const msg of messages) await onMessage(msg);
+          messages = await consumer.consume({ max_messages: max });
+          for await (const msg of messages) {
+            batch.push(msg);
+            if (batch.length >= max) {
+              await handOver();
+            } else if (!scheduled) {
+              // Messages that arrived together are yielded one after the other within this turn of
+              // the event loop: the batch is handed over at the next one.
+              scheduled = true;
+              setImmediate(() => void handOver());
+            }
+          }
           if (!stopped) await new Promise((r) => setTimeout(r, 1000));
         } catch (err) {
           if (stopped || this.nc.isClosed()) return;
@@ -301,7 +345,7 @@ export class EventBus {
           await new Promise((r) => setTimeout(r, 1000));
         }
       }
-    })();
+    })().finally(() => handing);
     const stoppable: Stoppable = {
       stop: async () => {
         stopped = true;

@@ -1,12 +1,18 @@
 /**
- * Idempotent handling. A consumer's handler runs inside the service's database transaction
- * together with the record of the event id it handles; an event already recorded is skipped.
- * Implemented by the db library; the bus acks only after `once` resolves (the commit).
+ * Idempotent handling. A consumer's handlers run inside the service's database transaction
+ * together with the record of the event ids they handle; an event already recorded is skipped.
+ * Implemented by the db library; the bus acks only after `onceEach` resolves (the commit).
  */
+export interface InboxItem<Tx> {
+  eventId: string;
+  fn: (tx: Tx) => Promise<void>;
+}
+
 export interface Inbox<Tx = unknown> {
   /**
-   * Runs `fn` and records (consumer, eventId) in one transaction. Resolves false, without
-   * running `fn`, when the id was recorded before. Rejects (nothing recorded) when `fn` throws.
+   * Runs, in order, the `fn` of each item whose (consumer, eventId) was not recorded before, and
+   * records those ids, all in one transaction. Resolves with whether each item's `fn` ran (an id
+   * given twice runs once). Rejects, with nothing recorded, when any `fn` throws.
    */
-  once(consumer: string, eventId: string, fn: (tx: Tx) => Promise<void>): Promise<boolean>;
+  onceEach(consumer: string, items: InboxItem<Tx>[]): Promise<boolean[]>;
 }

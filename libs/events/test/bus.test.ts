@@ -4,16 +4,28 @@ import { randomUUID } from 'node:crypto';
 import { JSONCodec } from 'nats';
 import { type LifeboatError } from '@lifeboat/errors';
 import { NATS_URL, deleteNamespace, eventually, uniqueNamespace } from '@lifeboat/testkit';
-import { EventBus, type Envelope, type Inbox } from '../src/index';
+import { EventBus, type Envelope, type Inbox, type InboxItem } from '../src/index';
 
 class MemoryInbox implements Inbox<null> {
   readonly handled = new Set<string>();
-  async once(consumer: string, eventId: string, fn: (tx: null) => Promise<void>): Promise<boolean> {
-    const key = `${consumer}/${eventId}`;
-    if (this.handled.has(key)) return false;
-    await fn(null);
-    this.handled.add(key);
-    return true;
+  /** The event ids in the order they were committed. */
+  readonly committed: string[] = [];
+  /** The size of each batch handed over. */
+  readonly batches: number[] = [];
+  async onceEach(consumer: string, items: InboxItem<null>[]): Promise<boolean[]> {
+    this.batches.push(items.length);
+    const done = new Set<string>();
+    const ran: boolean[] = [];
+    for (const { eventId, fn } of items) {
+      const key = `${consumer}/${eventId}`;
+      const runs = !this.handled.has(key) && !done.has(key);
+      if (runs) await fn(null);
+      done.add(key);
+      ran.push(runs);
+    }
+    for (const key of done) this.handled.add(key);
+    items.forEach(({ eventId }, i) => ran[i] && this.committed.push(eventId));
+    return ran;
   }
 }
 
@@ -84,6 +96,29 @@ test('a failing handler gets the event again, and it is acked once handled', asy
   await eventually('redelivered and handled', async () => inbox.handled.size === 1, 10_000);
   await consumer.stop();
   assert.equal(calls, 2);
+});
+
+test('events waiting together are handled in one batch; one failing handler holds back no other event', async () => {
+  const inbox = new MemoryInbox();
+  const ids = Array.from({ length: 30 }, () => randomUUID());
+  const bad = ids[7];
+  let badCalls = 0;
+  // Published before the consumer exists: all 30 are waiting when it starts.
+  const eventIds: string[] = [];
+  for (const incidentId of ids) eventIds.push((await a.publish('dr.declared', { incidentId, level: 'SEV2', description: 'x', declaredBy: 'me', runRunbook: false })).id);
+  const consumer = await b.consume('t5', 'dr.declared', inbox, async (e) => {
+    // Fails in its batch, then alone; succeeds when redelivered.
+    if (e.data.incidentId === bad && badCalls++ < 2) throw new Error('database down');
+  });
+  // (The stream also holds the dr.declared events of other tests: only these 30 are looked at.)
+  const ours = () => inbox.committed.filter((id) => eventIds.includes(id));
+  await eventually('every event handled, the failing one after its redelivery', async () => ours().length === 30, 10_000);
+  await consumer.stop();
+  assert.ok(Math.max(...inbox.batches) > 1, `batches: ${inbox.batches.join(', ')}`);
+  assert.equal(badCalls, 3);
+  const badEvent = eventIds[ids.indexOf(bad)];
+  assert.deepEqual(ours().slice(0, 29), eventIds.filter((id) => id !== badEvent), 'the others, in their order, before the failing one');
+  assert.equal(ours()[29], badEvent);
 });
 
 test('an invalid message on the stream is terminated without calling the handler', async () => {
