@@ -54,6 +54,6 @@ export class BackupVerifier {
       }),
     );
     for (const b of bad) await this.bus.publish('backup.copy_corrupt', { backupId, ...b });
-    if (await this.repo.markVerifiedIfComplete(backupId, this.locations.map((l) => l.name), now)) this.worker.poke();
+    if (await this.repo.markVerifiedIfComplete(backupId, this.locations.map((l) => l.name), now)) this.worker.poke({ announce: true });
   }
 }

@@ -14,9 +14,8 @@ import type { Logger } from '@lifeboat/observability';
 import type { Storage } from '@lifeboat/storage';
 import { retryDelayMs } from '../domain/backoff';
 import { sha256Of } from '../domain/checksum';
-import type { BackupCopy } from '../repositories/backup-copy.entity';
 import type { Replication } from '../repositories/replication.entity';
-import type { ReplicationRepository } from '../repositories/replication.repository';
+import type { ClaimedCopy, ReplicationRepository } from '../repositories/replication.repository';
 
 const LEASE_MS = 120_000;
 
@@ -32,6 +31,7 @@ export class ReplicationWorker {
   #timer?: NodeJS.Timeout;
   #running?: Promise<void>;
   #again = false;
+  #announceDue = true;
   #stopped = false;
   readonly #active = new Set<Promise<void>>();
 
@@ -50,7 +50,7 @@ export class ReplicationWorker {
   }
 
   start(): Stoppable {
-    this.#timer = setInterval(() => this.poke(), this.options.pollMs ?? 1000);
+    this.#timer = setInterval(() => this.poke({ announce: true }), this.options.pollMs ?? 1000);
     this.poke();
     return {
       stop: async () => {
@@ -62,9 +62,13 @@ export class ReplicationWorker {
     };
   }
 
-  /** Looks for due work now (called after new work was recorded). */
-  poke(): void {
+  /**
+   * Looks for due work now (called after new work was recorded); with `announce`, also for
+   * verifications not yet announced (a backup verified elsewhere, or before a crash).
+   */
+  poke(options: { announce?: boolean } = {}): void {
     if (this.#stopped) return;
+    if (options.announce) this.#announceDue = true;
     if (this.#running) {
       this.#again = true;
       return;
@@ -81,7 +85,10 @@ export class ReplicationWorker {
   }
 
   async #tick(): Promise<void> {
-    for (const r of await this.repo.unannounced()) await this.#announce(r);
+    if (this.#announceDue) {
+      this.#announceDue = false;
+      for (const r of await this.repo.unannounced()) await this.#announce(r);
+    }
     const claimed = await this.repo.claim(this.options.concurrency - this.#inFlight, LEASE_MS);
     for (const copy of claimed) {
       this.#inFlight++;
@@ -94,8 +101,8 @@ export class ReplicationWorker {
     }
   }
 
-  async #process(copy: BackupCopy): Promise<void> {
-    const replication = await this.repo.replication(copy.backupId);
+  async #process(copy: ClaimedCopy): Promise<void> {
+    const { replication } = copy;
     const target = this.#locations.get(copy.location);
     if (!replication || !target) {
       // A location no longer configured, or a copy without its backup: nothing to do, ever.
@@ -103,15 +110,17 @@ export class ReplicationWorker {
       return;
     }
     const lease = setInterval(() => void this.repo.extendLease(copy.id, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+    // The claim made a copy to be written UPLOADING; once written it is STORED, and its
+    // verification, which follows at once, records VERIFIED (or CORRUPT) in one update.
+    let stored = copy.status === 'STORED';
     try {
-      if (copy.status !== 'STORED') {
-        await this.repo.updateCopy(copy.id, { status: 'UPLOADING' });
-        const source = await this.#sourceFor(replication, copy.location);
+      if (!stored) {
+        const source = this.#sourceFor(replication, copy.verifiedLocations, copy.location);
         // The artifact first, the manifest last, as the executor wrote them.
         await target.save(replication.key, () => source.load(replication.key), { contentLength: replication.sizeBytes });
         const manifest = await readWhole(source.load(manifestKeyOf(replication.key)));
         await target.save(manifestKeyOf(replication.key), Readable.from([manifest]));
-        await this.repo.updateCopy(copy.id, { status: 'STORED' });
+        stored = true;
       }
       const seen = await sha256Of(await target.load(replication.key));
       const now = new Date();
@@ -139,7 +148,8 @@ export class ReplicationWorker {
       const delay = retryDelayMs(attempts, this.options.maxBackoffMs);
       this.logger.warn({ backupId: copy.backupId, location: copy.location, attempts, code: errorCodeOf(err), err: messageOf(err), retryInMs: delay }, 'copy failed; will retry');
       await this.repo.updateCopy(copy.id, {
-        status: copy.status === 'STORED' || copy.status === 'CORRUPT' || copy.status === 'MISSING' ? copy.status : 'PENDING',
+        // Written: only the verification is left. Otherwise it is as it was before the claim.
+        status: stored ? 'STORED' : copy.status === 'CORRUPT' || copy.status === 'MISSING' ? copy.status : 'PENDING',
         attempts,
         lastError: `${errorCodeOf(err)}: ${messageOf(err)}`,
         leaseUntil: null,
@@ -152,9 +162,8 @@ export class ReplicationWorker {
   }
 
   /** Where to copy from: the location written first, unless it no longer holds a good copy. */
-  async #sourceFor(replication: Replication, exclude: string): Promise<Storage> {
-    const copies = await this.repo.copies(replication.backupId);
-    const good = copies.filter((c) => c.location !== exclude && c.status === 'VERIFIED').map((c) => c.location);
+  #sourceFor(replication: NonNullable<ClaimedCopy['replication']>, verified: string[], exclude: string): Storage {
+    const good = verified.filter((location) => location !== exclude);
     const name = good.includes(replication.sourceLocation) || good.length === 0 ? replication.sourceLocation : good[0];
     return this.#locations.get(name) ?? this.#locations.get(replication.sourceLocation)!;
   }

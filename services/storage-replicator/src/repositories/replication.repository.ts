@@ -15,6 +15,32 @@ export type CopyChanges = Partial<Pick<BackupCopy, 'status' | 'checksum' | 'size
  */
 const WORK_STATUSES: CopyStatus[] = ['PENDING', 'UPLOADING', 'STORED', 'CORRUPT', 'MISSING'];
 
+/** A copy taken by a worker: as it was before the claim, with what the worker needs of its backup. */
+export interface ClaimedCopy {
+  id: string;
+  backupId: string;
+  location: string;
+  status: CopyStatus;
+  attempts: number;
+  /** Null for a copy whose backup the replicator has no record of. */
+  replication: Pick<Replication, 'backupId' | 'key' | 'checksum' | 'sizeBytes' | 'sourceLocation'> | null;
+  /** The locations whose copy of the backup is VERIFIED. */
+  verifiedLocations: string[];
+}
+
+interface ClaimRow {
+  id: string;
+  backup_id: string;
+  location: string;
+  status: CopyStatus;
+  attempts: number;
+  key: string | null;
+  checksum: string;
+  size_bytes: string;
+  source_location: string;
+  verified: string[];
+}
+
 export class ReplicationRepository {
   constructor(private readonly orm: MikroORM) {}
 
@@ -42,27 +68,37 @@ export class ReplicationRepository {
     return this.orm.em.fork().findOne(Replication, { backupId });
   }
 
-  async copies(backupId: string): Promise<BackupCopy[]> {
-    return this.orm.em.fork().find(BackupCopy, { backupId }, { orderBy: { location: 'asc' } });
-  }
-
-  /** Takes up to `limit` copies that are due, leasing them to the caller for `leaseMs`. */
-  async claim(limit: number, leaseMs: number): Promise<BackupCopy[]> {
+  /** Takes up to `limit` copies that are due, leasing them to the caller for `leaseMs`; see ClaimedCopy. */
+  async claim(limit: number, leaseMs: number): Promise<ClaimedCopy[]> {
     if (limit <= 0) return [];
-    const em = this.orm.em.fork();
-    const rows = await em.getConnection().execute<{ id: string }[]>(
-      `update backup_copy set lease_until = now() + (? * interval '1 millisecond')
-        where id in (select id from backup_copy
-                      where status in (${WORK_STATUSES.map(() => '?').join(', ')})
-                        and next_attempt_at <= now()
-                        and (lease_until is null or lease_until < now())
-                      order by next_attempt_at nulls first
-                      limit ? for update skip locked)
-        returning id`,
-      [leaseMs, ...WORK_STATUSES, limit],
+    // One statement: the lease (and UPLOADING for a copy to be written), and what the worker
+    // needs to know, read from the rows as they were before this update.
+    const rows = await this.orm.em.getConnection().execute<ClaimRow[]>(
+      `with due as (select id from backup_copy
+                     where status in (${WORK_STATUSES.map(() => '?').join(', ')})
+                       and next_attempt_at <= now()
+                       and (lease_until is null or lease_until < now())
+                     order by next_attempt_at nulls first
+                     limit ? for update skip locked),
+            claimed as (update backup_copy set lease_until = now() + (? * interval '1 millisecond'),
+                               status = case when status = 'STORED' then status else 'UPLOADING' end
+                         where id in (select id from due)
+                         returning id)
+       select c.id, c.backup_id, c.location, c.status, c.attempts,
+              r.key, r.checksum, r.size_bytes, r.source_location,
+              array(select v.location from backup_copy v where v.backup_id = c.backup_id and v.status = 'VERIFIED') as verified
+         from backup_copy c join claimed on claimed.id = c.id left join replication r on r.backup_id = c.backup_id`,
+      [...WORK_STATUSES, limit, leaseMs],
     );
-    if (rows.length === 0) return [];
-    return em.find(BackupCopy, { id: { $in: rows.map((r) => r.id) } });
+    return rows.map((r) => ({
+      id: r.id,
+      backupId: r.backup_id,
+      location: r.location,
+      status: r.status,
+      attempts: r.attempts,
+      replication: r.key === null ? null : { backupId: r.backup_id, key: r.key, checksum: r.checksum, sizeBytes: Number(r.size_bytes), sourceLocation: r.source_location },
+      verifiedLocations: r.verified,
+    }));
   }
 
   async extendLease(id: string, leaseMs: number): Promise<void> {
@@ -84,11 +120,15 @@ export class ReplicationRepository {
 
   /** Marks the backup verified at `at` when every copy is VERIFIED; returns whether it did. */
   async markVerifiedIfComplete(backupId: string, locations: string[], at: Date): Promise<boolean> {
-    const copies = await this.copies(backupId);
-    const complete = locations.every((l) => copies.find((c) => c.location === l)?.status === 'VERIFIED');
-    if (!complete) return false;
-    await this.orm.em.fork().nativeUpdate(Replication, { backupId }, { verifiedAt: at });
-    return true;
+    // A statement of its own, after the caller's update committed: of two copies verified at once,
+    // the second to get here sees both.
+    const result = await this.orm.em.getConnection().execute<{ affectedRows: number }>(
+      `update replication set verified_at = ? where backup_id = ?
+          and (select count(*) from backup_copy where backup_id = ? and status = 'VERIFIED' and location in (${locations.map(() => '?').join(', ')})) = ?`,
+      [at, backupId, backupId, ...locations, locations.length],
+      'run',
+    );
+    return result.affectedRows > 0;
   }
 
   /** Verifications not yet announced with `backup.verified`. */
