@@ -10,16 +10,16 @@ import { Backup } from '../repositories/backup.entity';
 export async function consumeVerification(bus: EventBus, inbox: Inbox<EntityManager>): Promise<Stoppable[]> {
   return Promise.all([
     bus.consume('backup-executor', 'backup.verified', inbox, async (event, em) => {
-      const backup = await em.findOne(Backup, { id: event.data.backupId });
-      if (!backup || (backup.status !== 'COMPLETED' && backup.status !== 'VERIFIED')) return;
+      // A later verification than the one recorded, of a backup that completed.
       const at = new Date(event.data.verifiedAt);
-      if (backup.verifiedAt && backup.verifiedAt >= at) return;
-      backup.status = 'VERIFIED';
-      backup.verifiedAt = at;
+      await em.nativeUpdate(
+        Backup,
+        { id: event.data.backupId, status: { $in: ['COMPLETED', 'VERIFIED'] }, $or: [{ verifiedAt: null }, { verifiedAt: { $lt: at } }] },
+        { status: 'VERIFIED', verifiedAt: at },
+      );
     }),
     bus.consume('backup-executor', 'backup.copy_corrupt', inbox, async (event, em) => {
-      const backup = await em.findOne(Backup, { id: event.data.backupId });
-      if (backup?.status === 'VERIFIED') backup.status = 'COMPLETED';
+      await em.nativeUpdate(Backup, { id: event.data.backupId, status: 'VERIFIED' }, { status: 'COMPLETED' });
     }),
   ]);
 }

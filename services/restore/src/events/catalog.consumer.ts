@@ -8,9 +8,10 @@ export async function consumeCatalog(bus: EventBus, inbox: Inbox<EntityManager>)
   return Promise.all([
     bus.consume('restore', 'backup.created', inbox, async (event, em) => {
       const d = event.data;
-      if (await em.findOne(KnownBackup, { id: d.backupId })) return;
-      em.persist(
-        em.create(KnownBackup, {
+      // One statement: a backup already known stays as it is.
+      await em
+        .createQueryBuilder(KnownBackup)
+        .insert({
           id: d.backupId,
           type: d.type,
           tenantId: d.tenantId,
@@ -20,16 +21,17 @@ export async function consumeCatalog(bus: EventBus, inbox: Inbox<EntityManager>)
           sizeBytes: d.sizeBytes,
           keyId: d.keyId,
           createdAt: new Date(event.occurredAt),
-        }),
-      );
+        })
+        .onConflict('id')
+        .ignore()
+        .execute('run');
     }),
     bus.consume('restore', 'wal.archived', inbox, async (event, em) => {
       const d = event.data;
       await em.upsert(KnownWal, { segment: d.segment, systemId: d.systemId, timeline: d.timeline, spooledAt: new Date(d.spooledAt), archivedAt: new Date(d.archivedAt) });
     }),
     bus.consume('restore', 'backup.verified', inbox, async (event, em) => {
-      const known = await em.findOne(KnownBackup, { id: event.data.backupId });
-      if (known) known.verifiedAt = new Date(event.data.verifiedAt);
+      await em.nativeUpdate(KnownBackup, { id: event.data.backupId }, { verifiedAt: new Date(event.data.verifiedAt) });
     }),
   ]);
 }
