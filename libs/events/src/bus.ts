@@ -64,7 +64,7 @@ export interface Stoppable {
 
 const codec = JSONCodec();
 /** At most this many events are handled in one transaction (and pulled ahead of their handling). */
-const EVENT_BATCH = 64;
+const EVENT_BATCH = 32;
 const DAY_MS = 86_400_000;
 
 export class EventBus {
