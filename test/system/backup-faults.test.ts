@@ -12,17 +12,23 @@ import { Readable } from 'node:stream';
 import { seedDemo } from '@lifeboat/demo-app';
 import { eventually, withAdmin } from '@lifeboat/testkit';
 import { BACKUP_FIELDS, type BackupView, jobOf, locationsOf, startSystem, triggerFull, waitForBackup, type System } from '../src/index';
+import { type FaultyS3, startFaultyS3 } from '../src/faulty-s3';
 
 let sys: System;
 let token: string;
+/** Between the services and the server playing B2. */
+let b2Proxy: FaultyS3;
 
 before(async () => {
-  sys = await startSystem({ tenants: 3 });
+  b2Proxy = await startFaultyS3();
+  sys = await startSystem({ tenants: 3, env: { LIFEBOAT_LOCATION_B2_ENDPOINT: b2Proxy.endpoint } });
+  b2Proxy.forwardTo(sys.b2.endpoint);
   token = await sys.login();
 });
 
 after(async () => {
   await sys?.stop();
+  await b2Proxy?.close();
 });
 
 async function localFiles(): Promise<string[]> {
@@ -57,6 +63,56 @@ test('a location that is down: the others get their copy, and the missing one ar
     assert.ok(done.copies.every((c) => c.status === 'VERIFIED' && c.checksum === done.checksum));
   } finally {
     await sys.r2.start();
+  }
+});
+
+const ARTIFACT = /\.pgdump\.gz\.enc$/;
+
+/** The requests to B2 that wrote `key` (a PUT, or the parts and steps of a multipart upload). */
+const writesOf = (key: string) => b2Proxy.requests.filter((r) => (r.method === 'PUT' || r.method === 'POST') && r.path.endsWith(`/${key}`)).length;
+
+test('a copy whose read-back fails after its upload stays STORED, and is verified later without being uploaded again', async () => {
+  b2Proxy.failReads(ARTIFACT);
+  try {
+    const backup = await waitForBackup(sys, token, await triggerFull(sys, token), ['COMPLETED', 'VERIFIED', 'FAILED']);
+    assert.equal(backup.status, 'COMPLETED');
+    const stored = await eventually('the b2 copy written, its read-back failed', async () => {
+      const copy = (await backupById(backup.id)).copies.find((c) => c.location === 'b2');
+      return copy?.status === 'STORED' && copy.lastError ? copy : undefined;
+    }, 30_000);
+    assert.doesNotMatch(stored.lastError!, /CHECKSUM_MISMATCH/);
+    const uploads = writesOf(stored.path);
+    assert.ok(uploads > 0, 'the artifact went through the proxy');
+    b2Proxy.failReads(null);
+    const verified = await eventually('verified once reads work again', async () => {
+      const b = await backupById(backup.id);
+      return b.status === 'VERIFIED' ? b : undefined;
+    }, 30_000);
+    assert.ok(verified.copies.every((c) => c.status === 'VERIFIED' && c.checksum === verified.checksum));
+    assert.equal(writesOf(stored.path), uploads, 'not uploaded again: only its verification was left');
+  } finally {
+    b2Proxy.failReads(null);
+  }
+});
+
+test('a copy that reads back altered right after its upload is CORRUPT, with the reason said once, and is copied again', async () => {
+  b2Proxy.alterReads(ARTIFACT);
+  try {
+    const backup = await waitForBackup(sys, token, await triggerFull(sys, token), ['COMPLETED', 'VERIFIED', 'FAILED']);
+    const corrupt = await eventually('the b2 copy CORRUPT', async () => {
+      const copy = (await backupById(backup.id)).copies.find((c) => c.location === 'b2');
+      return copy?.status === 'CORRUPT' ? copy : undefined;
+    }, 30_000);
+    assert.match(corrupt.lastError ?? '', /^CHECKSUM_MISMATCH: b2 holds \d+ bytes with SHA-256 [0-9a-f]{64}, expected \d+ bytes with [0-9a-f]{64}$/);
+    assert.notEqual(corrupt.checksum, backup.checksum);
+    b2Proxy.alterReads(null);
+    const verified = await eventually('copied again and verified', async () => {
+      const b = await backupById(backup.id);
+      return b.status === 'VERIFIED' ? b : undefined;
+    }, 30_000);
+    assert.equal(verified.copies.find((c) => c.location === 'b2')!.checksum, backup.checksum);
+  } finally {
+    b2Proxy.alterReads(null);
   }
 });
 
