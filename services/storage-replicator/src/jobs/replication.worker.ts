@@ -110,8 +110,9 @@ export class ReplicationWorker {
       return;
     }
     const lease = setInterval(() => void this.repo.extendLease(copy.id, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
-    // The claim made a copy to be written UPLOADING; once written it is STORED, and its
-    // verification, which follows at once, records VERIFIED (or CORRUPT) in one update.
+    // The claim made a copy to be written UPLOADING. Once it is written, its verification follows
+    // at once and records VERIFIED (or CORRUPT) in one update; STORED is recorded only when that
+    // verification could not run.
     let stored = copy.status === 'STORED';
     try {
       if (!stored) {
