@@ -6,6 +6,7 @@
  * service dies is failed by the stale-restore reaper (the files extracted until then stay where
  * they are). Also lists an archive's files from its manifest.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { type CollectedFile, extractArchive } from '@lifeboat/config-archive';
@@ -47,10 +48,11 @@ export class ConfigurationRestore {
     if (!isAbsolute(into)) throw new LifeboatError('BAD_USER_INPUT', `into: "${into}" must be an absolute path`);
     const startedAt = new Date();
     const { repo, fetcher, spoolDir, bus, instance } = this.deps;
-    const log = await repo.create({ backupId: backup.id, initiatedBy, restoreMode: 'FULL', tenantIds: null, targetDatabase: null, status: 'RUNNING', startedAt, jobs: 1, instance, heartbeatAt: startedAt });
+    // The spool file is named after the restore's id, and recorded with it from the start.
+    const id = randomUUID();
+    const spool = join(spoolDir, `${id}.tar`);
     await mkdir(spoolDir, { recursive: true });
-    const spool = join(spoolDir, `${log.id}.tar`);
-    await repo.update(log.id, { spoolPath: spool });
+    const log = await repo.create({ id, backupId: backup.id, initiatedBy, restoreMode: 'FULL', tenantIds: null, targetDatabase: null, status: 'RUNNING', startedAt, jobs: 1, instance, heartbeatAt: startedAt, spoolPath: spool });
     const progress = new RestoreProgressReporter(bus, log.id, () => repo.update(log.id, { heartbeatAt: new Date() }));
     progress.totalBytes = backup.sizeBytes;
     progress.start();
