@@ -439,9 +439,8 @@ export class DumpLoader extends Writable {
 
   /** Sends the whole rows of a full batch, keeping the start of the last row for the next one. */
   async #sendFullBatch(): Promise<void> {
-    const batch = this.#batch;
+    const batch = this.#takeBatch();
     const lastNewline = batch.lastIndexOf(NEWLINE, this.#used - 1);
-    this.#batch = this.#spare.pop() ?? Buffer.allocUnsafe(this.#batchBytes);
     if (lastNewline < 0) {
       // Part of one row longer than a batch: sent now, and the rest of it to the same COPY.
       this.#sticky = await this.#send(batch, this.#used);
@@ -455,11 +454,17 @@ export class DumpLoader extends Writable {
     this.#sticky = undefined;
   }
 
+  /** The batch being filled, replaced by a spare one (or a new one) to fill next. */
+  #takeBatch(): Buffer {
+    const batch = this.#batch;
+    this.#batch = this.#spare.pop() ?? Buffer.allocUnsafe(this.#batchBytes);
+    return batch;
+  }
+
   async #endTable(): Promise<void> {
     if (this.#used > 0) {
-      const batch = this.#batch;
       const used = this.#used;
-      this.#batch = this.#spare.pop() ?? Buffer.allocUnsafe(this.#batchBytes);
+      const batch = this.#takeBatch();
       this.#used = 0;
       await this.#send(batch, used);
     }
