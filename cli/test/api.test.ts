@@ -197,6 +197,17 @@ test('backup full --wait polls the job until the backup completes, through a mom
   assert.equal((JSON.parse(sut.out) as { backups: { status: string }[] }).backups[0].status, 'COMPLETED');
 });
 
+test('backup full --wait reports the job with its own status, which comes a moment after its backup completed', async () => {
+  const running = jobWith('COMPLETED');
+  running.data.backupJob.status = 'RUNNING';
+  const polls = [running, jobWith('COMPLETED')];
+  answers = { triggerBackup: () => triggered, backupJob: () => polls.shift() ?? jobWith('COMPLETED') };
+  const sut = await cli(['backup', 'full', '--wait', '--json']);
+  assert.equal(sut.code, 0, sut.stderr);
+  assert.deepEqual(sut.requests.map((r) => operationOf(r.query)), ['triggerBackup', 'backupJob', 'backupJob']);
+  assert.equal((JSON.parse(sut.out) as { status: string }).status, 'SUCCEEDED');
+});
+
 test('backup full --wait when the job ends without a backup: BACKUP_FAILED with its message, exit 1', async () => {
   answers = {
     triggerBackup: () => triggered,

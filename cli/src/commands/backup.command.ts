@@ -72,10 +72,14 @@ const FINISHED_JOB = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED', 'CANC
 /** Finished job statuses that mean the backup was not made. */
 const UNSUCCESSFUL_JOB = new Set(['PARTIAL', 'FAILED', 'SKIPPED', 'CANCELLED']);
 
-/** Either record may be first to say so: the job's status, or every one of its backups. */
-function finished(job: FollowedJob): boolean {
-  return FINISHED_JOB.has(job.status) || (job.backups.length > 0 && job.backups.every((b) => FINISHED_BACKUP.has(b.status)));
-}
+/**
+ * Once every backup of a job has finished, how long its own status (the scheduler's record, kept
+ * from the executor's `job.finished`, which comes a moment later) is waited for before the job is
+ * reported as it stands: the scheduler may be down.
+ */
+const JOB_STATUS_GRACE_MS = 10_000;
+
+const backupsFinished = (job: FollowedJob) => job.backups.length > 0 && job.backups.every((b) => FINISHED_BACKUP.has(b.status));
 
 /** Polls the job until it finishes; `bar`, when given, also shows the live progress messages. */
 async function follow(client: GatewayClient, jobId: string, bar: ProgressBar | undefined): Promise<FollowedJob> {
@@ -93,6 +97,7 @@ async function follow(client: GatewayClient, jobId: string, bar: ProgressBar | u
       )
     : undefined;
   let unavailable = 0;
+  let backupsFinishedAt: number | undefined;
   try {
     for (;;) {
       let job: FollowedJob | null;
@@ -106,7 +111,11 @@ async function follow(client: GatewayClient, jobId: string, bar: ProgressBar | u
         continue;
       }
       if (job === null) throw new LifeboatError('NOT_FOUND', `backup job ${jobId} does not exist`);
-      if (finished(job)) return job;
+      if (FINISHED_JOB.has(job.status)) return job;
+      if (backupsFinished(job)) {
+        backupsFinishedAt ??= Date.now();
+        if (Date.now() - backupsFinishedAt >= JOB_STATUS_GRACE_MS) return job;
+      }
       bar?.status(`backup job ${jobId}: ${job.status}${liveNote}`);
       await sleep(POLL_INTERVAL_MS);
     }
