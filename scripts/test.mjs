@@ -44,6 +44,12 @@ if (!quick) {
 }
 let files = findTests(root).sort();
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
+if (files.length === 0) {
+  // node --test without files would go looking for tests by its own patterns (benchmarks among them).
+  console.error(`no test file matches ${only.join(', ')} (paths look like test/dist/system/tenants.test.js)`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 console.log(`running ${files.length} test files`);
 const r = spawnSync(
   process.execPath,
