@@ -1,7 +1,6 @@
 /** The events library's Inbox on MikroORM: handler work and the handled ids commit together. */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Inbox, InboxItem } from '@lifeboat/events';
-import { HandledEvent } from './handled-event.entity';
 
 export class MikroOrmInbox implements Inbox<EntityManager> {
   constructor(private readonly orm: MikroORM) {}
@@ -9,14 +8,14 @@ export class MikroOrmInbox implements Inbox<EntityManager> {
   async onceEach(consumer: string, items: InboxItem<EntityManager>[]): Promise<boolean[]> {
     if (items.length === 0) return [];
     return this.orm.em.fork().transactional(async (em) => {
-      // One statement records every id; those it did not insert were handled before.
-      const inserted: { event_id: string }[] = await em
-        .createQueryBuilder(HandledEvent)
-        .insert(items.map((i) => ({ consumer, eventId: i.eventId })))
-        .onConflict(['consumer', 'eventId'])
-        .ignore()
-        .returning(['eventId'])
-        .execute('all', false);
+      // One statement records every id; those it did not insert were handled before. Written as
+      // SQL: every event of every consumer passes here, and the query builder costs several
+      // times the statement's own round trip in CPU.
+      const inserted = await em.execute<{ event_id: string }[]>(
+        `insert into handled_event (consumer, event_id) values ${items.map(() => '(?, ?)').join(', ')}
+           on conflict (consumer, event_id) do nothing returning event_id`,
+        items.flatMap((i) => [consumer, i.eventId]),
+      );
       const fresh = new Set(inserted.map((r) => r.event_id));
       const ran: boolean[] = [];
       for (const item of items) {

@@ -124,7 +124,7 @@ export const backupExecutor: ServiceDefinition<typeof backupExecutorOptions, Par
     BackupJob: { __resolveReference: resolveBackupJobReference },
   }),
   start: async (ctx, { repo, locations, handler, shipper }) => [
-    ...(await consumeVerification(ctx.bus, ctx.inbox)),
+    ...(await consumeVerification(ctx.bus, ctx.inbox, repo)),
     ...(shipper ? [shipper.start()] : []),
     startStaleBackupReaper({ repo, bus: ctx.bus, locations, logger: ctx.logger }),
     // A long backup keeps its job in progress; a job whose executor dies comes back after a minute.

@@ -104,8 +104,8 @@ export const restoreService: ServiceDefinition<typeof restoreOptions, Parts> = {
       defaultJobs: ctx.config.LIFEBOAT_RESTORE_JOBS,
     }),
   ],
-  start: async (ctx, { repo, server, job, spoolDir }) => [
-    ...(await consumeCatalog(ctx.bus, ctx.inbox)),
+  start: async (ctx, { repo, known, server, job, spoolDir }) => [
+    ...(await consumeCatalog(ctx.bus, ctx.inbox, known)),
     startStaleRestoreReaper({ repo, server, bus: ctx.bus, logger: ctx.logger, spoolDir, serverBinDir: ctx.config.LIFEBOAT_PG_SERVER_BIN_DIR }),
     await ctx.bus.workJobs('restore', ({ payload }) => job.run(payload.restoreId), { concurrency: ctx.config.LIFEBOAT_RESTORE_CONCURRENCY, ackWaitMs: 60_000, maxDeliver: 3 }),
   ],

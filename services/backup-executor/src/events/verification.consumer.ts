@@ -6,17 +6,12 @@
 import type { EntityManager } from '@lifeboat/db';
 import type { EventBus, Inbox, Stoppable } from '@lifeboat/events';
 import { Backup } from '../repositories/backup.entity';
+import type { BackupRepository } from '../repositories/backup.repository';
 
-export async function consumeVerification(bus: EventBus, inbox: Inbox<EntityManager>): Promise<Stoppable[]> {
+export async function consumeVerification(bus: EventBus, inbox: Inbox<EntityManager>, repo: BackupRepository): Promise<Stoppable[]> {
   return Promise.all([
     bus.consume('backup-executor', 'backup.verified', inbox, async (event, em) => {
-      // A later verification than the one recorded, of a backup that completed.
-      const at = new Date(event.data.verifiedAt);
-      await em.nativeUpdate(
-        Backup,
-        { id: event.data.backupId, status: { $in: ['COMPLETED', 'VERIFIED'] }, $or: [{ verifiedAt: null }, { verifiedAt: { $lt: at } }] },
-        { status: 'VERIFIED', verifiedAt: at },
-      );
+      await repo.markVerified(em, event.data.backupId, new Date(event.data.verifiedAt));
     }),
     bus.consume('backup-executor', 'backup.copy_corrupt', inbox, async (event, em) => {
       await em.nativeUpdate(Backup, { id: event.data.backupId, status: 'VERIFIED' }, { status: 'COMPLETED' });

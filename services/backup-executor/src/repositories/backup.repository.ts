@@ -1,6 +1,6 @@
 /** Database access for Backup records; each call uses its own unit of work. */
 import type { FilterQuery, RequiredEntityData } from '@mikro-orm/core';
-import type { MikroORM } from '@lifeboat/db';
+import { type EntityManager, type MikroORM, insertRow, updateRow } from '@lifeboat/db';
 import type { BackupStatus, BackupType } from '@lifeboat/vocabulary';
 import { Backup } from './backup.entity';
 
@@ -41,12 +41,24 @@ export class BackupRepository {
     const em = this.orm.em.fork();
     const backup = em.create(Backup, data);
     // One INSERT, without a transaction of its own around it: a tenant job makes thousands.
-    await em.insert(backup);
+    await insertRow(em, Backup, backup);
     return backup;
   }
 
   async update(id: string, changes: BackupChanges): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(Backup, { id }, changes);
+    await updateRow(this.orm.em.fork(), Backup, id, changes);
+  }
+
+  /**
+   * Records a verification (from `backup.verified`, in the caller's transaction): only on a backup
+   * that completed, and only a later one than the verification recorded.
+   */
+  async markVerified(em: EntityManager, id: string, at: Date): Promise<void> {
+    await em.execute(
+      `update backup set status = 'VERIFIED', verified_at = ? where id = ? and status in ('COMPLETED', 'VERIFIED') and (verified_at is null or verified_at < ?)`,
+      [at, id, at],
+      'run',
+    );
   }
 
   /** The latest completed (or verified) tenant backup of each tenant named. */

@@ -1,10 +1,28 @@
 /** Database access for what the restore service knows of backups. */
-import type { MikroORM } from '@lifeboat/db';
+import type { EntityManager, MikroORM } from '@lifeboat/db';
 import { KnownBackup } from './known-backup.entity';
 import { KnownWal } from './known-wal.entity';
 
 export class KnownBackupRepository {
   constructor(private readonly orm: MikroORM) {}
+
+  /**
+   * Records a backup announced by `backup.created`, inside the caller's transaction; one already
+   * known stays as it is. SQL rather than the query builder: a tenant job announces thousands.
+   */
+  async recordCreated(em: EntityManager, b: Omit<KnownBackup, 'verifiedAt'>): Promise<void> {
+    await em.execute(
+      `insert into known_backup (id, type, tenant_id, job_id, key, checksum, size_bytes, key_id, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+      [b.id, b.type, b.tenantId, b.jobId, b.key, b.checksum, b.sizeBytes, b.keyId, b.createdAt],
+      'run',
+    );
+  }
+
+  /** Records a verification announced by `backup.verified`, inside the caller's transaction. */
+  async recordVerified(em: EntityManager, id: string, at: Date): Promise<void> {
+    await em.execute('update known_backup set verified_at = ? where id = ?', [at, id], 'run');
+  }
 
   async get(id: string): Promise<KnownBackup | null> {
     return this.orm.em.fork().findOne(KnownBackup, { id });

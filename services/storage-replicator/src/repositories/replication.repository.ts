@@ -2,7 +2,8 @@
  * Database access for replication state: the backups the replicator knows and their copies,
  * including the claim that gives each piece of work to one worker among all replicas.
  */
-import type { EntityManager, MikroORM } from '@lifeboat/db';
+import { randomUUID } from 'node:crypto';
+import { type EntityManager, type MikroORM, updateRow } from '@lifeboat/db';
 import type { CopyStatus } from '@lifeboat/vocabulary';
 import { BackupCopy } from './backup-copy.entity';
 import { Replication } from './replication.entity';
@@ -46,22 +47,25 @@ export class ReplicationRepository {
 
   /**
    * Records a new backup and one copy per location, inside the caller's transaction: the first
-   * location's copy is STORED (to be verified), the others PENDING (to be copied). Idempotent.
+   * location's copy is STORED (to be verified), the others PENDING (to be copied). Idempotent: a
+   * backup already recorded is left as it is. One statement, written as SQL: a tenant job records
+   * thousands.
    */
   async register(em: EntityManager, r: Pick<Replication, 'backupId' | 'key' | 'checksum' | 'sizeBytes' | 'sourceLocation'>, locations: string[]): Promise<void> {
-    if (await em.findOne(Replication, { backupId: r.backupId })) return;
-    em.persist(em.create(Replication, r));
-    for (const location of locations) {
-      em.persist(
-        em.create(BackupCopy, {
-          backupId: r.backupId,
-          location,
-          path: r.key,
-          status: location === r.sourceLocation ? 'STORED' : 'PENDING',
-          nextAttemptAt: new Date(),
-        }),
-      );
-    }
+    const now = new Date();
+    await em.execute(
+      `with added as (insert into replication (backup_id, key, checksum, size_bytes, source_location, created_at)
+                      values (?, ?, ?, ?, ?, ?) on conflict (backup_id) do nothing returning backup_id)
+       insert into backup_copy (id, backup_id, location, path, status, attempts, next_attempt_at, created_at, updated_at)
+       select c.id::uuid, added.backup_id, c.location, ?, c.status, 0, ?, ?, ?
+         from added, (values ${locations.map(() => '(?, ?, ?)').join(', ')}) as c(id, location, status)`,
+      [
+        r.backupId, r.key, r.checksum, r.sizeBytes, r.sourceLocation, now,
+        r.key, now, now, now,
+        ...locations.flatMap((location) => [randomUUID(), location, location === r.sourceLocation ? 'STORED' : 'PENDING']),
+      ],
+      'run',
+    );
   }
 
   async replication(backupId: string): Promise<Replication | null> {
@@ -102,11 +106,11 @@ export class ReplicationRepository {
   }
 
   async extendLease(id: string, leaseMs: number): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(BackupCopy, { id }, { leaseUntil: new Date(Date.now() + leaseMs) });
+    await this.updateCopy(id, { leaseUntil: new Date(Date.now() + leaseMs) });
   }
 
   async updateCopy(id: string, changes: CopyChanges): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(BackupCopy, { id }, changes);
+    await updateRow(this.orm.em.fork(), BackupCopy, id, changes);
   }
 
   async ensureCopy(backupId: string, location: string, path: string): Promise<BackupCopy> {
@@ -141,6 +145,6 @@ export class ReplicationRepository {
   }
 
   async markAnnounced(backupId: string, verifiedAt: Date): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(Replication, { backupId }, { announcedAt: verifiedAt });
+    await updateRow(this.orm.em.fork(), Replication, backupId, { announcedAt: verifiedAt });
   }
 }
