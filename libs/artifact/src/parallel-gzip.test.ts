@@ -175,7 +175,7 @@ test('no worker thread outlives the stream: success, upstream error and destroy 
   );
 });
 
-test('workers: 0 compresses on the calling thread into gzip that decompresses to the input', async () => {
+test('workers: 0 compresses without worker threads into gzip that decompresses to the input', async () => {
   const input = Buffer.from('tenant\trow\t42\n'.repeat(5000));
   const sut = createCompressStream({ workers: 0, level: 6 });
   const chunks: Buffer[] = [];

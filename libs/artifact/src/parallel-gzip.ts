@@ -36,7 +36,7 @@ export interface CompressOptions {
   level?: number;
   /** Input bytes per gzip member, 1 KiB to 64 MiB; default 1 MiB. */
   blockSize?: number;
-  /** Worker threads; default: the machine's available parallelism; 0: compress on the calling thread. */
+  /** Worker threads; default: the machine's available parallelism; 0: zlib's own asynchronous stream, without worker threads. */
   workers?: number;
 }
 
@@ -213,7 +213,7 @@ function checkInteger(name: string, value: number, min: number, max: number): nu
  * A Transform from bytes to a multi-member gzip file, compressed in parallel by worker threads
  * that exist only while the stream does: they exit when it ends or is destroyed (before `end`
  * and `close` are emitted). Worker failures fail the stream with INTERNAL.
- * `workers: 0` compresses on the calling thread instead (one gzip member): for many small
+ * `workers: 0` compresses with zlib's own asynchronous stream instead (libuv's thread pool; one gzip member): for many small
  * artifacts made side by side, such as per-tenant exports, where starting threads would cost more
  * than it saves.
  */

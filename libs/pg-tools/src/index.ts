@@ -7,3 +7,4 @@ export { DatabaseServer, checkDatabaseName, databaseUrlOf, databaseNameOf, MAX_D
 export { type DumpToc, type TocEntry } from './dump-toc';
 export { DumpLoader, type DumpLoaderOptions, type LoadedData, type LoadedTable } from './dump-loader';
 export { StreamedRestore, type StreamedRestoreOptions } from './streamed-restore';
+export { SimpleQueryStream, type SimpleQueryEvent } from './simple-query-stream';

@@ -7,9 +7,8 @@
  */
 import type { Readable } from 'node:stream';
 import { Client } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { LifeboatError, messageOf } from '@lifeboat/errors';
-import { type ServerFacts, SnapshotSession, redactUrl } from '@lifeboat/pg-tools';
+import { type ServerFacts, type SimpleQueryEvent, SimpleQueryStream, SnapshotSession, redactUrl } from '@lifeboat/pg-tools';
 import { type ArchiveHeader, writeTenantArchive } from './archive';
 import { type TenancySettings, type TenantTable, ident, tenantTables } from './directory';
 
@@ -63,45 +62,71 @@ export class TenantExporter {
   /** Exports one tenant. The archive must be read to the end (or destroyed) to free its connection. */
   async export(tenantId: string): Promise<TenantExport> {
     const client = await this.#acquire();
-    let released = false;
-    const release = (commit: boolean): Promise<void> => {
-      if (released) return Promise.resolve();
-      released = true;
-      const releasing = (async () => {
-        if (commit) {
-          await client.query('commit').catch(() => undefined);
-          this.#release(client);
-        } else {
-          // A connection left in the middle of a COPY cannot be trusted again: close it.
-          this.#discard(client);
-        }
-      })();
-      // close() waits for it: the archive's reader may close the exporter while the commit runs.
-      this.#releasing.add(releasing);
-      return releasing.finally(() => this.#releasing.delete(releasing));
-    };
-    try {
-      // One round trip for the transaction's setup and one for every table's count: a job runs
-      // this for each of thousands of tenants.
-      await client.query(
+    const column = ident(this.settings.tenantColumn);
+    const tenant = literal(tenantId);
+    const from = (t: TenantTable) => `${ident(t.schema)}.${ident(t.table)} where ${column} = ${tenant}`;
+    // The whole export in one round trip (a job runs it for each of thousands of tenants): the
+    // transaction and its settings, every table's count (first: the archive's header holds them),
+    // a COPY per table, the commit.
+    const response = client.query(
+      new SimpleQueryStream(
         [
           'begin transaction isolation level repeatable read read only',
           `set transaction snapshot ${literal(this.session.snapshotId)}`,
           `set local role ${ident(this.exportRole)}`,
-          `select set_config(${literal(this.settings.tenantSetting)}, ${literal(tenantId)}, true)`,
+          `select set_config(${literal(this.settings.tenantSetting)}, ${tenant}, true)`,
+          `select ${this.tables.map((t) => `(select count(*) from ${from(t)})`).join(', ')}`,
+          ...this.tables.map((t) => {
+            const order = t.primaryKey.length ? ` order by ${t.primaryKey.map(ident).join(', ')}` : '';
+            return `copy (select ${t.columns.map((c) => ident(c.name)).join(', ')} from ${from(t)}${order}) to stdout`;
+          }),
+          'commit',
         ].join('; '),
-      );
-      const column = ident(this.settings.tenantColumn);
-      const counts = this.tables.map((t, i) => `(select count(*) from ${ident(t.schema)}.${ident(t.table)} where ${column} = $1) as c${i}`);
-      const { rows } = await client.query<Record<string, string>>(`select ${counts.join(', ')}`, [tenantId]);
-      const tables: ArchiveHeader['tables'] = this.tables.map((t, i) => ({ ...t, rows: Number(rows[0][`c${i}`]) }));
+      ),
+    );
+    const events = response[Symbol.asyncIterator]() as AsyncIterator<SimpleQueryEvent>;
+    const next = async (): Promise<SimpleQueryEvent> => {
+      const r = await events.next();
+      if (r.done) throw new LifeboatError('BACKUP_FAILED', `the export of tenant ${tenantId} ended early`);
+      return r.value;
+    };
+    let released = false;
+    const release = (finished: boolean): Promise<void> => {
+      if (released) return Promise.resolve();
+      released = true;
+      const releasing = (async () => {
+        try {
+          // Read to the end: the commit, then the server ready for the next query.
+          if (!finished) throw new Error('given up');
+          while (!(await events.next()).done);
+          this.#release(client);
+        } catch {
+          // A connection left in the middle of a response cannot be trusted again: close it
+          // (ended first, so that the client takes the socket's end for the one it asked for).
+          this.#discard(client);
+          response.destroy();
+        }
+      })();
+      // close() waits for it: the archive's reader may close the exporter while it runs.
+      this.#releasing.add(releasing);
+      return releasing.finally(() => this.#releasing.delete(releasing));
+    };
+    try {
+      const rows: (string | null)[][] = [];
+      while (rows.length < 2) {
+        const e = await next();
+        if (e.kind === 'row') rows.push(e.values);
+      }
+      const tables: ArchiveHeader['tables'] = this.tables.map((t, i) => ({ ...t, rows: Number(rows[1][i]) }));
       const header: ArchiveHeader = { tenantId, tenantColumn: this.settings.tenantColumn, exportedAt: new Date().toISOString(), tables };
-      const archive = writeTenantArchive(header, async (index) => {
-        const t = tables[index];
-        const columns = t.columns.map((c) => ident(c.name)).join(', ');
-        const order = t.primaryKey.length ? ` order by ${t.primaryKey.map(ident).join(', ')}` : '';
-        return client.query(copyTo(`copy (select ${columns} from ${ident(t.schema)}.${ident(t.table)} where ${column} = ${literal(tenantId)}${order}) to stdout`));
-      });
+      // Each table's COPY, in the order sent: the archive reads them one after the other.
+      const archive = writeTenantArchive(header, async () =>
+        (async function* () {
+          let e = await next();
+          while (e.kind !== 'copy') e = await next();
+          for (e = await next(); e.kind !== 'done'; e = await next()) if (e.kind === 'data') yield e.chunk;
+        })(),
+      );
       archive.once('end', () => void release(true));
       archive.once('close', () => void release(false));
       return { header, archive };
@@ -124,6 +149,9 @@ export class TenantExporter {
     if (this.#opened < this.concurrency) {
       this.#opened++;
       const client = new Client({ connectionString: this.databaseUrl, application_name: 'lifeboat-tenant-export' });
+      // A connection lost while idle in the pool fails the next export that takes it, with the
+      // reason; without a listener, the client's 'error' event would end the process.
+      client.on('error', () => undefined);
       try {
         await client.connect();
       } catch (err) {
