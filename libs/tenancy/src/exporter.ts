@@ -112,6 +112,7 @@ export class TenantExporter {
       return releasing.finally(() => this.#releasing.delete(releasing));
     };
     try {
+      // Two rows come before the first COPY: set_config's, then the counts.
       const rows: (string | null)[][] = [];
       while (rows.length < 2) {
         const e = await next();
