@@ -182,17 +182,24 @@ export function storageContract(fixture: ContractFixture): void {
 
     test('an aborted save rejects with the reason and leaves nothing visible or behind', async () => {
       const sut = fixture.open();
-      const controller = new AbortController();
       const reason = new Error('stop now');
-      async function* slow(): AsyncGenerator<Buffer> {
+      async function* slow(controller: AbortController): AsyncGenerator<Buffer> {
         yield randomBytes(MiB);
         controller.abort(reason);
         await new Promise((resolve) => setTimeout(resolve, 10));
         yield randomBytes(MiB);
       }
-      await assert.rejects(sut.save('aborted/object', Readable.from(slow(), { objectMode: false }), { signal: controller.signal }), (err) => err === reason);
+      const controller = new AbortController();
+      await assert.rejects(sut.save('aborted/object', Readable.from(slow(controller), { objectMode: false }), { signal: controller.signal }), (err) => err === reason);
       await assert.rejects(sut.save('aborted/object', bodyOf(Buffer.from('x')), { signal: controller.signal }), (err) => err === reason);
+      // With its length known (on S3, one PutObject rather than an upload).
+      const known = new AbortController();
+      await assert.rejects(
+        sut.save('aborted/known', Readable.from(slow(known), { objectMode: false }), { signal: known.signal, contentLength: 2 * MiB }),
+        (err) => err === reason,
+      );
       assert.equal(await sut.stat('aborted/object'), undefined);
+      assert.equal(await sut.stat('aborted/known'), undefined);
       assert.deepEqual(await fixture.leftovers(), []);
     });
 

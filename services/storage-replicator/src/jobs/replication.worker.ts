@@ -120,7 +120,7 @@ export class ReplicationWorker {
         // The artifact first, the manifest last, as the executor wrote them.
         await target.save(replication.key, () => source.load(replication.key), { contentLength: replication.sizeBytes });
         const manifest = await readWhole(source.load(manifestKeyOf(replication.key)));
-        await target.save(manifestKeyOf(replication.key), Readable.from([manifest]));
+        await target.save(manifestKeyOf(replication.key), Readable.from([manifest]), { contentLength: manifest.length });
         stored = true;
       }
       const seen = await sha256Of(await target.load(replication.key));
