@@ -26,6 +26,7 @@ const COPY_DATA = 0x64; // d
 const COMPLETE = 0x43; // C
 const ERROR = 0x45; // E
 const READY = 0x5a; // Z
+const EMPTY = Buffer.alloc(0);
 
 interface PgConnection {
   stream: Socket;
@@ -35,7 +36,10 @@ interface PgConnection {
 export class SimpleQueryStream extends Readable {
   #connection?: PgConnection;
   #pgOnData?: (chunk: Buffer) => void;
-  #pending: Buffer = Buffer.alloc(0);
+  /** The start of a message whose rest has not arrived (never COPY data: see #copyLeft). */
+  #pending = EMPTY;
+  /** Bytes of the current COPY data message still to come. */
+  #copyLeft = 0;
   #wanted = false;
   #reading = false;
   readonly #onReadable = () => this.#forward();
@@ -94,18 +98,30 @@ export class SimpleQueryStream extends Readable {
     this.#reading = false;
   }
 
-  /** Reads the complete messages of `chunk` (with what was left of the last one). */
+  /**
+   * Reads the messages of `chunk`. COPY data goes on as it arrives, a message's body split across
+   * chunks included (a row may be large); other messages are small and read once whole.
+   */
   #parse(chunk: Buffer): void {
     const buf = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
+    this.#pending = EMPTY;
     let at = 0;
     const data: Buffer[] = [];
     const flushData = () => {
       if (data.length) this.#emit({ kind: 'data', chunk: data.length === 1 ? data[0] : Buffer.concat(data) });
       data.length = 0;
     };
-    while (buf.length - at >= 5) {
+    while (at < buf.length) {
+      if (this.#copyLeft > 0) {
+        const n = Math.min(this.#copyLeft, buf.length - at);
+        data.push(buf.subarray(at, at + n));
+        this.#copyLeft -= n;
+        at += n;
+        continue;
+      }
+      if (buf.length - at < 5) break;
       const code = buf[at];
-      const end = at + 1 + buf.readUInt32BE(at + 1);
+      const length = buf.readUInt32BE(at + 1);
       if (code === ERROR || code === READY) {
         // node-postgres reads these itself: its error goes to handleError, and it takes the
         // connection back for the next query.
@@ -113,20 +129,23 @@ export class SimpleQueryStream extends Readable {
         this.#handBack(buf.subarray(at));
         return;
       }
-      if (end > buf.length) break;
-      const body = buf.subarray(at + 5, end);
-      if (code === COPY_DATA) data.push(body);
-      else {
-        flushData();
-        if (code === ROW) this.#emit({ kind: 'row', values: rowValues(body) });
-        else if (code === COPY_OUT) this.#emit({ kind: 'copy' });
-        else if (code === COMPLETE) this.#emit({ kind: 'done', tag: body.toString('utf8', 0, body.length - 1) });
-        // Row descriptions, CopyDone, notices and parameter changes say nothing the reader needs.
+      if (code === COPY_DATA) {
+        this.#copyLeft = length - 4;
+        at += 5;
+        continue;
       }
+      const end = at + 1 + length;
+      if (end > buf.length) break;
+      flushData();
+      const body = buf.subarray(at + 5, end);
+      if (code === ROW) this.#emit({ kind: 'row', values: rowValues(body) });
+      else if (code === COPY_OUT) this.#emit({ kind: 'copy' });
+      else if (code === COMPLETE) this.#emit({ kind: 'done', tag: body.toString('utf8', 0, body.length - 1) });
+      // Row descriptions, CopyDone, notices and parameter changes say nothing the reader needs.
       at = end;
     }
     flushData();
-    this.#pending = Buffer.from(buf.subarray(at));
+    if (at < buf.length) this.#pending = Buffer.from(buf.subarray(at));
   }
 
   #emit(event: SimpleQueryEvent): void {

@@ -68,6 +68,20 @@ test('statements sent at once come back in order: rows, COPY data as COPY writes
   });
 });
 
+test('a row larger than many socket reads comes through whole, in pieces', async () => {
+  await withClient(async (c) => {
+    const sut = c.query(new SimpleQueryStream(`copy (select repeat('x', 5000000), 'end') to stdout; select 'after'`));
+    const events = await collect(sut);
+    assert.deepEqual(events, [
+      { kind: 'copy' },
+      { kind: 'text', text: `${'x'.repeat(5_000_000)}\tend\n` },
+      { kind: 'done', tag: 'COPY 1' },
+      { kind: 'row', values: ['after'] },
+      { kind: 'done', tag: 'SELECT 1' },
+    ]);
+  });
+});
+
 test('a reader that lags gets every byte (the socket waits for it)', async () => {
   await withClient(async (c) => {
     const sut = c.query(new SimpleQueryStream('copy (select * from item order by id) to stdout'));
