@@ -26,4 +26,8 @@ export class MikroOrmInbox implements Inbox<EntityManager> {
       return ran;
     });
   }
+
+  async runEach(items: InboxItem<EntityManager>[]): Promise<void> {
+    for (const item of items) await item.fn(this.orm.em.fork());
+  }
 }

@@ -48,6 +48,12 @@ export interface ConsumeOptions {
   /** How long a delivered message may go unacknowledged before redelivery. */
   ackWaitMs?: number;
   maxDeliver?: number;
+  /**
+   * The handler is idempotent by itself (one statement whose second run changes nothing, such as
+   * insert-or-ignore or an update conditioned on the newer value): it runs without a transaction
+   * and without recording the event's id, which costs more than the statement (Inbox.runEach).
+   */
+  idempotent?: boolean;
 }
 
 export interface Job<K extends JobKind> {
@@ -150,7 +156,8 @@ export class EventBus {
 
   /**
    * A durable consumer of one event type. Every replica using the same `consumer` name shares it,
-   * so each event is handled by one replica; `inbox` makes redeliveries harmless. Events that
+   * so each event is handled by one replica; `inbox` makes redeliveries harmless (or, with
+   * `idempotent`, the handler itself does). Events that
    * arrive together (up to EVENT_BATCH) are handled in order in one transaction, and each is acked
    * only after it committed. When that transaction fails, each event of it is handled again alone,
    * so that one failing handler holds back no other event: it gets its event again later, with
@@ -166,10 +173,13 @@ export class EventBus {
     const durable = this.subjects.durable(consumer, type);
     await this.#ensureConsumer(this.subjects.eventsStream, durable, this.subjects.event(type), options);
     const handle = async (batch: { msg: JsMsg; event: Envelope<T> }[]): Promise<void> => {
-      const ran = await inbox.onceEach(
-        durable,
-        batch.map(({ event }) => ({ eventId: event.id, fn: (tx: Tx) => handler(event, tx) })),
-      );
+      const items = batch.map(({ event }) => ({ eventId: event.id, fn: (tx: Tx) => handler(event, tx) }));
+      if (options.idempotent) {
+        await inbox.runEach(items);
+        for (const { msg } of batch) msg.ack();
+        return;
+      }
+      const ran = await inbox.onceEach(durable, items);
       batch.forEach(({ msg, event }, i) => {
         if (!ran[i]) this.options.logger.info({ consumer, eventId: event.id }, 'event already handled');
         msg.ack();

@@ -27,6 +27,15 @@ class MemoryInbox implements Inbox<null> {
     items.forEach(({ eventId }, i) => ran[i] && this.committed.push(eventId));
     return ran;
   }
+
+  /** The event ids run without a record, in order, each time they ran. */
+  readonly runs: string[] = [];
+  async runEach(items: InboxItem<null>[]): Promise<void> {
+    for (const { eventId, fn } of items) {
+      await fn(null);
+      this.runs.push(eventId);
+    }
+  }
 }
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -96,6 +105,30 @@ test('a failing handler gets the event again, and it is acked once handled', asy
   await eventually('redelivered and handled', async () => inbox.handled.size === 1, 10_000);
   await consumer.stop();
   assert.equal(calls, 2);
+});
+
+test('an idempotent consumer runs its handler without the record of ids, again on a redelivery, and acks once it ran', async () => {
+  const inbox = new MemoryInbox();
+  const incidentId = randomUUID();
+  let calls = 0;
+  // (The stream also holds the dr.declared events of other tests: only this one is looked at.)
+  const consumer = await b.consume(
+    't6',
+    'dr.declared',
+    inbox,
+    async (e) => {
+      if (e.data.incidentId !== incidentId) return;
+      if (++calls === 1) throw new Error('database down');
+    },
+    { idempotent: true },
+  );
+  const sent = await a.publish('dr.declared', { incidentId, level: 'SEV1', description: 'x', declaredBy: 'me', runRunbook: false });
+  await eventually('redelivered and run', async () => inbox.runs.includes(sent.id), 10_000);
+  await new Promise((r) => setTimeout(r, 300));
+  await consumer.stop();
+  assert.equal(calls, 2);
+  assert.deepEqual(inbox.runs.filter((id) => id === sent.id), [sent.id]);
+  assert.equal(inbox.handled.size, 0);
 });
 
 test('events waiting together are handled in one batch; one failing handler holds back no other event', async () => {

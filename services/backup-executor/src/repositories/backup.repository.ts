@@ -50,8 +50,8 @@ export class BackupRepository {
   }
 
   /**
-   * Records a verification (from `backup.verified`, in the caller's transaction): only on a backup
-   * that completed, and only a later one than the verification recorded.
+   * Records a verification (from `backup.verified`): only on a backup that completed, and only a
+   * later one than the verification recorded.
    */
   async markVerified(em: EntityManager, id: string, at: Date): Promise<void> {
     await em.execute(

@@ -7,8 +7,8 @@ export class KnownBackupRepository {
   constructor(private readonly orm: MikroORM) {}
 
   /**
-   * Records a backup announced by `backup.created`, inside the caller's transaction; one already
-   * known stays as it is. SQL rather than the query builder: a tenant job announces thousands.
+   * Records a backup announced by `backup.created`; one already known stays as it is. SQL rather
+   * than the query builder: a tenant job announces thousands.
    */
   async recordCreated(em: EntityManager, b: Omit<KnownBackup, 'verifiedAt'>): Promise<void> {
     await em.execute(
@@ -19,9 +19,9 @@ export class KnownBackupRepository {
     );
   }
 
-  /** Records a verification announced by `backup.verified`, inside the caller's transaction. */
+  /** Records a verification announced by `backup.verified`, unless a later one is recorded. */
   async recordVerified(em: EntityManager, id: string, at: Date): Promise<void> {
-    await em.execute('update known_backup set verified_at = ? where id = ?', [at, id], 'run');
+    await em.execute('update known_backup set verified_at = ? where id = ? and (verified_at is null or verified_at < ?)', [at, id, at], 'run');
   }
 
   async get(id: string): Promise<KnownBackup | null> {

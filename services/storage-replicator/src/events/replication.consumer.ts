@@ -12,8 +12,9 @@ export async function consumeReplication(bus: EventBus, inbox: Inbox<EntityManag
   return Promise.all([
     bus.consume('storage-replicator', 'backup.created', inbox, async (event, em) => {
       const d = event.data;
+      // One insert-or-ignore of the backup and its copies: run again, it changes nothing.
       await repo.register(em, { backupId: d.backupId, key: d.path, checksum: d.checksum, sizeBytes: d.sizeBytes, sourceLocation: d.location }, locations);
-    }),
+    }, { idempotent: true }),
     bus.consume('storage-replicator', 'backup.copy_corrupt', inbox, async (event, em) => {
       const copy = await em.findOne(BackupCopy, { backupId: event.data.backupId, location: event.data.location });
       if (!copy || copy.status === 'PENDING' || copy.status === 'UPLOADING') return;

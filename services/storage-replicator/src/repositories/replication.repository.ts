@@ -46,10 +46,9 @@ export class ReplicationRepository {
   constructor(private readonly orm: MikroORM) {}
 
   /**
-   * Records a new backup and one copy per location, inside the caller's transaction: the first
-   * location's copy is STORED (to be verified), the others PENDING (to be copied). Idempotent: a
-   * backup already recorded is left as it is. One statement, written as SQL: a tenant job records
-   * thousands.
+   * Records a new backup and one copy per location: the first location's copy is STORED (to be
+   * verified), the others PENDING (to be copied). Idempotent: a backup already recorded is left as
+   * it is. One statement, written as SQL: a tenant job records thousands.
    */
   async register(em: EntityManager, r: Pick<Replication, 'backupId' | 'key' | 'checksum' | 'sizeBytes' | 'sourceLocation'>, locations: string[]): Promise<void> {
     const now = new Date();
