@@ -45,7 +45,7 @@ export const storageReplicator: ServiceDefinition<typeof storageReplicatorOption
   resolvers: (ctx, { locations, verifier }) => [new BackupCopiesResolver(new BackupCopyRepository(ctx.orm)), new StorageResolver(locations, verifier)],
   references: () => ({ Backup: { __resolveReference: resolveBackupReference } }),
   start: async (ctx, { locations, repo, worker }) => {
-    const consumers = await consumeReplication(ctx.bus, ctx.inbox, repo, locations.map((l) => l.name));
+    const consumers = await consumeReplication(ctx.bus, ctx.inbox, repo, locations.map((l) => l.name), () => worker.poke());
     return [...consumers, worker.start()];
   },
 };

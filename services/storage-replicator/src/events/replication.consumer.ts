@@ -8,12 +8,20 @@ import type { EventBus, Inbox, Stoppable } from '@lifeboat/events';
 import { BackupCopy } from '../repositories/backup-copy.entity';
 import type { ReplicationRepository } from '../repositories/replication.repository';
 
-export async function consumeReplication(bus: EventBus, inbox: Inbox<EntityManager>, repo: ReplicationRepository, locations: string[]): Promise<Stoppable[]> {
+/** `newWork` is called once a new backup's copies are recorded (committed): the worker looks at once. */
+export async function consumeReplication(
+  bus: EventBus,
+  inbox: Inbox<EntityManager>,
+  repo: ReplicationRepository,
+  locations: string[],
+  newWork: () => void,
+): Promise<Stoppable[]> {
   return Promise.all([
     bus.consume('storage-replicator', 'backup.created', inbox, async (event, em) => {
       const d = event.data;
       // One insert-or-ignore of the backup and its copies: run again, it changes nothing.
       await repo.register(em, { backupId: d.backupId, key: d.path, checksum: d.checksum, sizeBytes: d.sizeBytes, sourceLocation: d.location }, locations);
+      newWork();
     }, { idempotent: true }),
     bus.consume('storage-replicator', 'backup.copy_corrupt', inbox, async (event, em) => {
       const copy = await em.findOne(BackupCopy, { backupId: event.data.backupId, location: event.data.location });

@@ -32,6 +32,8 @@ export class ReplicationWorker {
   #running?: Promise<void>;
   #again = false;
   #announceDue = true;
+  /** The last claim took fewer copies than it could: nothing else was due then. */
+  #drained = false;
   #stopped = false;
   readonly #active = new Set<Promise<void>>();
 
@@ -63,8 +65,10 @@ export class ReplicationWorker {
   }
 
   /**
-   * Looks for due work now (called after new work was recorded); with `announce`, also for
-   * verifications not yet announced (a backup verified elsewhere, or before a crash).
+   * Looks for due work now (called after new work was recorded: `backup.created`, a repair); with
+   * `announce`, also for verifications not yet announced (a backup verified elsewhere, or before a
+   * crash). The timer pokes every second, for work that came due by itself or through another
+   * replica.
    */
   poke(options: { announce?: boolean } = {}): void {
     if (this.#stopped) return;
@@ -89,13 +93,17 @@ export class ReplicationWorker {
       this.#announceDue = false;
       for (const r of await this.repo.unannounced()) await this.#announce(r);
     }
-    const claimed = await this.repo.claim(this.options.concurrency - this.#inFlight, LEASE_MS);
+    const limit = this.options.concurrency - this.#inFlight;
+    const claimed = await this.repo.claim(limit, LEASE_MS);
+    this.#drained = claimed.length < limit;
     for (const copy of claimed) {
       this.#inFlight++;
       const work = this.#process(copy).finally(() => {
         this.#inFlight--;
         this.#active.delete(work);
-        this.poke();
+        // A slot is free: look again, unless the last look found less than it could take (new
+        // work pokes, and the timer finds the rest).
+        if (!this.#drained) this.poke();
       });
       this.#active.add(work);
     }
