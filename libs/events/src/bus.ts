@@ -157,8 +157,8 @@ export class EventBus {
   /**
    * A durable consumer of one event type. Every replica using the same `consumer` name shares it,
    * so each event is handled by one replica; `inbox` makes redeliveries harmless (or, with
-   * `idempotent`, the handler itself does). Events that
-   * arrive together (up to EVENT_BATCH) are handled in order in one transaction, and each is acked
+   * `idempotent`, the handler itself does). Events that arrive together (up to EVENT_BATCH) are
+   * handled in order in one transaction (each on its own, with `idempotent`), and each is acked
    * only after it committed. When that transaction fails, each event of it is handled again alone,
    * so that one failing handler holds back no other event: it gets its event again later, with
    * backoff. A payload that fails validation is terminated (it can never succeed) and logged.

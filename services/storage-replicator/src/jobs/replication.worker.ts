@@ -65,7 +65,7 @@ export class ReplicationWorker {
   }
 
   /**
-   * Looks for due work now (called after new work was recorded: `backup.created`, a repair); with
+   * Looks for due work now (called when a new backup's copies were recorded, and by the verifier); with
    * `announce`, also for verifications not yet announced (a backup verified elsewhere, or before a
    * crash). The timer pokes every second, for work that came due by itself or through another
    * replica.
