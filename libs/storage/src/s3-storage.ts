@@ -6,6 +6,7 @@
  * Memory per save is about (queueSize + 1) × partSize, whatever the object's size.
  */
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
@@ -156,9 +157,7 @@ export class S3Storage implements Storage {
    */
   async #put(source: SaveSource, objectKey: string, key: string, signal: AbortSignal | undefined): Promise<{ sizeBytes: number }> {
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of source.stream) chunks.push(chunk as Buffer);
-      const bytes = Buffer.concat(chunks);
+      const bytes = await buffer(source.stream);
       await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: objectKey, Body: bytes, ContentLength: bytes.length }), { abortSignal: signal });
       return { sizeBytes: source.sizeBytes };
     } catch (err) {

@@ -7,6 +7,7 @@
  * the process died between the two).
  */
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { errorCodeOf, isLifeboatError, messageOf } from '@lifeboat/errors';
 import type { EventBus, Stoppable } from '@lifeboat/events';
 import { manifestKeyOf } from '@lifeboat/manifest';
@@ -127,7 +128,7 @@ export class ReplicationWorker {
         const source = this.#sourceFor(replication, copy.verifiedLocations, copy.location);
         // The artifact first, the manifest last, as the executor wrote them.
         await target.save(replication.key, () => source.load(replication.key), { contentLength: replication.sizeBytes });
-        const manifest = await readWhole(source.load(manifestKeyOf(replication.key)));
+        const manifest = await buffer(await source.load(manifestKeyOf(replication.key)));
         await target.save(manifestKeyOf(replication.key), Readable.from([manifest]), { contentLength: manifest.length });
         stored = true;
       }
@@ -186,11 +187,4 @@ export class ReplicationWorker {
     );
     await this.repo.markAnnounced(r.backupId, verifiedAt);
   }
-}
-
-/** A small object (a manifest) read whole. */
-async function readWhole(loading: Promise<Readable>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await loading) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
