@@ -54,7 +54,7 @@ async function artifactOf(bytes: Buffer): Promise<Buffer> {
 }
 
 /** Stores the artifact in the fs location (a file at its key under the root) or in the S3
- *  emulator (a plain PUT: s3rver takes unsigned requests, and the CLI needs no storage client here). */
+ *  emulator (a plain PUT: the emulator takes unsigned requests, and the CLI needs no storage client here). */
 async function store(where: 'local' | 'r2', name: string, artifact: Buffer): Promise<void> {
   const key = walKey(SYSTEM_ID, name);
   if (where === 'local') {

@@ -10,7 +10,7 @@
  * Three names have defaults, so that a development machine runs without configuration:
  * `local` = fs at ./var/storage/local; `r2` = s3 at http://127.0.0.1:9010, region auto;
  * `b2` = s3 at http://127.0.0.1:9020, region us-east-005; r2 and b2 use bucket `securesyntax` and
- * the credentials the local s3rver servers accept (S3RVER/S3RVER). Any other name must be set in
+ * the credentials the local S3 emulators accept (S3RVER/S3RVER). Any other name must be set in
  * full. Settings the chosen driver does not use are ignored.
  */
 import path from 'node:path';

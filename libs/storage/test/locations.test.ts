@@ -17,7 +17,7 @@ function invalidConfig(env: Record<string, string>): LifeboatError {
   assert.fail('the configuration should be refused');
 }
 
-test('with no variables set: local on fs under the working directory, r2 and b2 on the local s3rver servers', () => {
+test('with no variables set: local on fs under the working directory, r2 and b2 on the local S3 emulators', () => {
   const sut = loadLocations({});
   assert.deepEqual(
     sut.map((config) => [config.name, config.driver]),
