@@ -5,9 +5,9 @@
  * key layout never needs both.
  *
  * A save writes a temporary file (named with TEMPORARY_MARK, never listed) in the object's
- * directory, fsyncs it, renames it over the key and fsyncs its directory, and the parents of any
- * directory it had to create: a crash leaves the old object or the new one, never a mix, and at
- * worst an unlisted temporary file.
+ * directory, fsyncs it, renames it over the key and fsyncs its directory (unless the caller defers
+ * that to its next save there), and the parents of any directory it had to create: a crash leaves
+ * the old object or the new one, never a mix, and at worst an unlisted temporary file.
  */
 import { randomBytes } from 'node:crypto';
 import { type Dirent } from 'node:fs';
@@ -58,7 +58,8 @@ export class FsStorage implements Storage {
       temporary = undefined;
       // The rename is durable once its directory is synced, and a directory just created once its
       // parent is: the object's directory, and up to the parent of the first one this save made.
-      await syncDirectories(path.dirname(file), created === undefined ? path.dirname(file) : path.dirname(created));
+      if (created !== undefined) await syncDirectories(path.dirname(file), path.dirname(created));
+      else if (!options?.deferDirectorySync) await syncDirectories(path.dirname(file), path.dirname(file));
       return { sizeBytes: source.sizeBytes };
     } catch (err) {
       source.destroy();
@@ -160,21 +161,21 @@ export class FsStorage implements Storage {
   }
 
   /**
-   * Creates the directory (and the root) when missing and a new temporary file in it; also returns
-   * the topmost directory it created, if any.
+   * Creates a new temporary file in the directory, and the directory (and the root) when missing;
+   * also returns the topmost directory it created, if any.
    */
   private async createTemporary(dir: string): Promise<[string, FileHandle, string | undefined]> {
     let topmost: string | undefined;
     for (let attempt = 1; ; attempt++) {
-      const created = await mkdir(dir, { recursive: true });
-      if (created !== undefined && (topmost === undefined || created.length < topmost.length)) topmost = created;
       const temporary = path.join(dir, `${TEMPORARY_MARK}${randomBytes(8).toString('hex')}`);
       try {
         return [temporary, await open(temporary, 'wx'), topmost];
       } catch (err) {
-        // A concurrent remove pruned the directory between mkdir and open: create it again.
+        // The directory is missing (a new one, or pruned by a concurrent remove): create it and try again.
         if (errnoOf(err) !== 'ENOENT' || attempt === 3) throw err;
       }
+      const created = await mkdir(dir, { recursive: true });
+      if (created !== undefined && (topmost === undefined || created.length < topmost.length)) topmost = created;
     }
   }
 

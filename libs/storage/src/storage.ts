@@ -37,6 +37,13 @@ export interface SaveOptions {
   contentLength?: number;
   /** Aborts the transfer; the save then rejects with the signal's reason and leaves nothing visible. */
   signal?: AbortSignal;
+  /**
+   * The object's directory entry may wait for the next save into the same directory, whose sync
+   * makes both durable: an artifact, then its manifest (until that save, a crash may lose the
+   * object, never leave a part of it). Directories the save had to create are synced all the same;
+   * locations without directories ignore it.
+   */
+  deferDirectorySync?: boolean;
 }
 
 /** A byte range, both ends included. `start` must lie inside the object; `end` past the last byte

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { type LifeboatError } from '@lifeboat/errors';
@@ -88,4 +89,30 @@ test('a directory the process may not write to fails with FORBIDDEN', async () =
   const [save, ping] = JSON.parse(r.stdout) as string[];
   assert.match(save, /^FORBIDDEN:.*LIFEBOAT_LOCATION_LOCAL_PATH/);
   assert.match(ping, /^FORBIDDEN:/);
+});
+
+test('a save syncs its directory, unless deferred to the next save there; directories it creates are synced all the same', async () => {
+  // The module object the driver calls through (its `open` is looked up at each call).
+  const fsPromises = createRequire(__filename)('node:fs/promises') as typeof import('node:fs/promises');
+  const realOpen = fsPromises.open;
+  const synced: string[] = [];
+  // The directories the driver opens to sync (it opens files with 'wx' and 'r', directories with 'r').
+  fsPromises.open = (async (file: string, flags?: string) => {
+    const handle = await realOpen(file, flags);
+    if (flags === 'r' && (await handle.stat()).isDirectory()) synced.push(path.relative(base, file));
+    return handle;
+  }) as typeof fsPromises.open;
+  try {
+    const sut = open();
+    const root = `root${roots}/storage`;
+    await sut.save('day/artifact', bodyOf(Buffer.from('a')), { deferDirectorySync: true });
+    assert.deepEqual(synced.splice(0), [`${root}/day`, root, `root${roots}`, ''], 'the directories it created, and the parent of the first');
+    await sut.save('day/artifact-2', bodyOf(Buffer.from('b')), { deferDirectorySync: true });
+    assert.deepEqual(synced.splice(0), [], 'deferred');
+    await sut.save('day/artifact-2.manifest', bodyOf(Buffer.from('c')));
+    assert.deepEqual(synced.splice(0), [`${root}/day`]);
+    assert.deepEqual(await bytesOf(await sut.load('day/artifact-2')), Buffer.from('b'));
+  } finally {
+    fsPromises.open = realOpen;
+  }
 });

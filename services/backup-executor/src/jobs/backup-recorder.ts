@@ -83,7 +83,8 @@ export class BackupRecorder {
       counting((n) => (progress.bytesOut += n)),
       body,
     );
-    const [, saved] = await Promise.all([piping, this.deps.first.save(running.backup.key, body)]);
+    // The manifest, saved next to it, syncs the directory for both.
+    const [, saved] = await Promise.all([piping, this.deps.first.save(running.backup.key, body, { deferDirectorySync: true })]);
     return { sizeBytes: saved.sizeBytes, originalSizeBytes: progress.bytesIn, checksum: hash.digest() };
   }
 
