@@ -72,10 +72,17 @@ const codec = JSONCodec();
 /** At most this many events are handled in one transaction (and pulled ahead of their handling). */
 const EVENT_BATCH = 32;
 const DAY_MS = 86_400_000;
+/**
+ * Progress messages go out together, at most this long after the first of them: a tenant job's
+ * many short backups each report several phases, and each message sent alone costs a socket write.
+ */
+const PROGRESS_BATCH_MS = 20;
 
 export class EventBus {
   readonly subjects: Subjects;
   readonly #stoppers = new Set<Stoppable>();
+  readonly #progress: { subject: string; data: Uint8Array }[] = [];
+  #progressTimer?: NodeJS.Timeout;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -265,8 +272,21 @@ export class EventBus {
   }
 
   /** Fire-and-forget progress on core NATS (`progress.<kind>.<ids...>`): lost if nobody listens. */
+  /** Sends a progress message (core NATS, best effort), batched with those of the next few milliseconds. */
   publishProgress(kind: string, ids: string[], payload: object): void {
-    this.nc.publish(this.subjects.progress(kind, ...ids), codec.encode(payload));
+    this.#progress.push({ subject: this.subjects.progress(kind, ...ids), data: codec.encode(payload) });
+    this.#progressTimer ??= setTimeout(() => this.#flushProgress(), PROGRESS_BATCH_MS);
+  }
+
+  #flushProgress(): void {
+    clearTimeout(this.#progressTimer);
+    this.#progressTimer = undefined;
+    try {
+      // Published in one go, they leave in one write.
+      for (const { subject, data } of this.#progress.splice(0)) this.nc.publish(subject, data);
+    } catch {
+      // Closed or draining: progress is only ever a view of the present, nothing to keep.
+    }
   }
 
   /** Live progress messages (ids may be `*`); `return()` releases the subscription at once. */
@@ -377,6 +397,7 @@ export class EventBus {
 
   async close(): Promise<void> {
     await Promise.all([...this.#stoppers].map((s) => s.stop()));
+    this.#flushProgress();
     if (!this.nc.isClosed()) await this.nc.drain();
   }
 }

@@ -223,3 +223,19 @@ test('progress messages reach a watcher of that operation only', async () => {
   assert.deepEqual(got.value, { phase: 'dump' });
   await sut.return();
 });
+
+test('progress messages published moments apart are sent together, in order, and close sends what is pending', async () => {
+  const sut = b.watchProgress<{ phase: string }>('backup', ['job3', '*']);
+  await b.nc.flush();
+  const phases = ['starting', 'dump', 'manifest', 'completed'];
+  for (const phase of phases) {
+    a.publishProgress('backup', ['job3', 'b1'], { phase });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  for (const phase of phases) assert.deepEqual((await sut.next()).value, { phase });
+  const c = await EventBus.connect({ servers: NATS_URL, source: 'test-c', namespace, logger: silent });
+  c.publishProgress('backup', ['job3', 'b2'], { phase: 'failed' });
+  await c.close();
+  assert.deepEqual((await sut.next()).value, { phase: 'failed' });
+  await sut.return();
+});
