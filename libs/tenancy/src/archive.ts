@@ -60,8 +60,11 @@ function fieldAt(line: Buffer, index: number): Buffer {
   return line.subarray(start, end < 0 ? line.length : end);
 }
 
-/** The archive is passed on in pieces of at least this size (the last excepted). */
-const PIECE_BYTES = 64 * 1024;
+/**
+ * The archive is passed on in pieces of at least this size (the last excepted): most tenants' whole
+ * archive is one piece, which the compressor takes in one hand-over to its thread.
+ */
+export const PIECE_BYTES = 1024 * 1024;
 
 /**
  * The archive as a stream. `openTable(i)` returns the COPY text of header table `i` (already
