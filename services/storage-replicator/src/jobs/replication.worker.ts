@@ -17,6 +17,7 @@ import { retryDelayMs } from '../domain/backoff';
 import { sha256Of } from '../domain/checksum';
 import type { Replication } from '../repositories/replication.entity';
 import type { ClaimedCopy, ReplicationRepository } from '../repositories/replication.repository';
+import { SHARED_READ_MAX_BYTES, SharedReads } from './shared-reads';
 
 const LEASE_MS = 120_000;
 
@@ -37,6 +38,7 @@ export class ReplicationWorker {
   #drained = false;
   #stopped = false;
   readonly #active = new Set<Promise<void>>();
+  readonly #reads = new SharedReads();
 
   constructor(
     private readonly repo: ReplicationRepository,
@@ -124,15 +126,18 @@ export class ReplicationWorker {
     // verification could not run.
     let stored = copy.status === 'STORED';
     try {
+      const small = replication.sizeBytes <= SHARED_READ_MAX_BYTES;
       if (!stored) {
         const source = this.#sourceFor(replication, copy.verifiedLocations, copy.location);
         // The artifact first, the manifest last, as the executor wrote them.
-        await target.save(replication.key, () => source.load(replication.key), { contentLength: replication.sizeBytes });
-        const manifest = await buffer(await source.load(manifestKeyOf(replication.key)));
+        await this.#reads.use(source, replication.key, small, (load) => target.save(replication.key, load, { contentLength: replication.sizeBytes }));
+        const manifest = await this.#reads.use(source, manifestKeyOf(replication.key), true, async (load) => buffer(await load()));
         await target.save(manifestKeyOf(replication.key), Readable.from([manifest]), { contentLength: manifest.length });
         stored = true;
       }
-      const seen = await sha256Of(await target.load(replication.key));
+      // The first location's copy is read once for its verification and the uploads it feeds.
+      const shared = small && copy.location === replication.sourceLocation;
+      const seen = await this.#reads.use(target, replication.key, shared, async (load) => sha256Of(await load()));
       const now = new Date();
       if (seen.checksum === replication.checksum && seen.sizeBytes === replication.sizeBytes) {
         await this.repo.updateCopy(copy.id, { status: 'VERIFIED', checksum: seen.checksum, sizeBytes: seen.sizeBytes, verifiedAt: now, lastError: null, leaseUntil: null, nextAttemptAt: null });
