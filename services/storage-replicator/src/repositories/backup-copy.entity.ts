@@ -6,6 +6,11 @@ import { CopyStatus } from '@lifeboat/vocabulary';
 @Entity({ tableName: 'backup_copy' })
 @Unique({ properties: ['backupId', 'location'] })
 @Index({ properties: ['status'] })
+// The claim's scan: the copies due, in the order they came due, without reading those that are done.
+@Index({
+  name: 'backup_copy_due_index',
+  expression: `create index "backup_copy_due_index" on "backup_copy" ("next_attempt_at") where "status" in ('PENDING', 'UPLOADING', 'STORED', 'CORRUPT', 'MISSING')`,
+})
 export class BackupCopy {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();

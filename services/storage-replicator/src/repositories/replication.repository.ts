@@ -76,12 +76,13 @@ export class ReplicationRepository {
     if (limit <= 0) return [];
     // One statement: the lease (and UPLOADING for a copy to be written), and what the worker
     // needs to know, read from the rows as they were before this update.
+    // The statuses written out, as in backup_copy_due_index's predicate, for the planner to use it.
     const rows = await this.orm.em.getConnection().execute<ClaimRow[]>(
       `with due as (select id from backup_copy
-                     where status in (${WORK_STATUSES.map(() => '?').join(', ')})
+                     where status in (${WORK_STATUSES.map((s) => `'${s}'`).join(', ')})
                        and next_attempt_at <= now()
                        and (lease_until is null or lease_until < now())
-                     order by next_attempt_at nulls first
+                     order by next_attempt_at
                      limit ? for update skip locked),
             claimed as (update backup_copy set lease_until = now() + (? * interval '1 millisecond'),
                                status = case when status = 'STORED' then status else 'UPLOADING' end
@@ -91,7 +92,7 @@ export class ReplicationRepository {
               r.key, r.checksum, r.size_bytes, r.source_location,
               array(select v.location from backup_copy v where v.backup_id = c.backup_id and v.status = 'VERIFIED') as verified
          from backup_copy c join claimed on claimed.id = c.id left join replication r on r.backup_id = c.backup_id`,
-      [...WORK_STATUSES, limit, leaseMs],
+      [limit, leaseMs],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -139,7 +140,9 @@ export class ReplicationRepository {
     const em = this.orm.em.fork();
     const rows = await em
       .getConnection()
-      .execute<{ backup_id: string }[]>('select backup_id from replication where verified_at is not null and announced_at is distinct from verified_at limit 100');
+      // In the order of replication_unannounced_index, which the planner then reads (without an
+      // order, it misjudges how many rows match and reads the whole table).
+      .execute<{ backup_id: string }[]>('select backup_id from replication where verified_at is not null and announced_at is distinct from verified_at order by backup_id limit 100');
     return rows.length ? em.find(Replication, { backupId: { $in: rows.map((r) => r.backup_id) } }) : [];
   }
 
