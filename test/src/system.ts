@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import { Supervisor, type ProcessSpec } from '@lifeboat/supervisor';
 import { generateMasterKey } from '@lifeboat/artifact';
 import { seedDemo } from '@lifeboat/demo-app';
-import { NATS_URL, type S3TestServer, type TempDatabase, createTempDatabase, deleteNamespace, eventually, freePort, startS3Server, uniqueNamespace } from '@lifeboat/testkit';
+import { NATS_URL, type S3TestServer, type TempDatabase, createTempDatabase, deleteNamespace, dropDatabase, eventually, freePort, startS3Server, uniqueNamespace, withAdmin } from '@lifeboat/testkit';
 
 export const SERVICE_NAMES = ['scheduler', 'backup-executor', 'storage-replicator', 'restore', 'dr', 'monitor'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -152,7 +152,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     },
     async stop() {
       await supervisor.stop();
-      await Promise.all([db.drop(), source.drop(), deleteNamespace(namespace), r2.destroy(), b2.destroy(), rm(workDir, { recursive: true, force: true })]);
+      await Promise.all([db.drop(), source.drop(), dropRestoredDatabases(source.name), deleteNamespace(namespace), r2.destroy(), b2.destroy(), rm(workDir, { recursive: true, force: true })]);
     },
   };
   try {
@@ -171,4 +171,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     throw new Error(`${(err as Error).message}\n--- logs ---\n${logs}`);
   }
   return system;
+}
+
+/** Drops the databases the system's restores made beside its source (named `<source>_...`). */
+async function dropRestoredDatabases(source: string): Promise<void> {
+  const made = await withAdmin((c) => c.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [`${source}_`]));
+  await Promise.all(made.rows.map((r) => dropDatabase(r.datname)));
 }
