@@ -198,6 +198,12 @@ function report(results: Results): void {
   );
   for (const c of CONTENDERS) console.log(`  CPU during the ${c === 'full' ? 'full backup' : 'tenant job'} (median s): ${cpuBreakdown(runs.filter((r) => r.contender === c))}`);
   console.log(`  time until every backup VERIFIED in all three locations (median): full ${medians.full.verifiedSeconds.toFixed(1)} s, tenants ${medians.tenants.verifiedSeconds.toFixed(1)} s`);
+  // Both jobs of a round run minutes apart: their ratio is the least affected by a machine whose speed drifts.
+  const perRound = Array.from({ length: results.rounds }, (_, i) => {
+    const of = (c: ContenderId) => runs.find((r) => r.round === i + 1 && r.contender === c)!.seconds;
+    return of('tenants') / of('full');
+  });
+  console.log(`  tenant job / full backup, round by round: ${perRound.map((r) => r.toFixed(2)).join(' ')}`);
   const before = (c: ContenderId) => mib(median(runs.filter((r) => r.contender === c).map((r) => r.rssBeforeBytes)));
   console.log(
     `  executor peak RSS (VmHWM, reset as each job starts; highest of the rounds): tenant job ${mib(results.peakRssBytes.tenants)} (${mb(results.peakRssBytes.tenants)}), full backup ${mib(results.peakRssBytes.full)}; resident as the job started (median): ${before('tenants')} and ${before('full')}`,

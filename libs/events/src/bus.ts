@@ -271,8 +271,10 @@ export class EventBus {
     return { stop: async () => void (await Promise.all(loops.map((l) => l.stop()))) };
   }
 
-  /** Fire-and-forget progress on core NATS (`progress.<kind>.<ids...>`): lost if nobody listens. */
-  /** Sends a progress message (core NATS, best effort), batched with those of the next few milliseconds. */
+  /**
+   * Fire-and-forget progress on core NATS (`progress.<kind>.<ids...>`), lost if nobody listens;
+   * sent with the other progress messages of the next PROGRESS_BATCH_MS.
+   */
   publishProgress(kind: string, ids: string[], payload: object): void {
     this.#progress.push({ subject: this.subjects.progress(kind, ...ids), data: codec.encode(payload) });
     this.#progressTimer ??= setTimeout(() => this.#flushProgress(), PROGRESS_BATCH_MS);
