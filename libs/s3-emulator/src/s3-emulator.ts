@@ -52,7 +52,7 @@ export interface S3TestServerOptions {
   buckets?: string[];
 }
 
-export const ACCESS_KEY_ID = 'S3RVER';
+const ACCESS_KEY_ID = 'S3RVER';
 const OBJECT_SUFFIX = '._S3rver_object';
 const UPLOADS = '._S3rver_uploads';
 const MIN_PART_BYTES = 5 * 1024 * 1024;
