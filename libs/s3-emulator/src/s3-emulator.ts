@@ -27,6 +27,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 
 export interface S3TestServer {
@@ -135,7 +136,7 @@ async function serve(store: Store, req: IncomingMessage, res: ServerResponse): P
       case 'POST':
         if (query.has('uploads')) return replyXml(res, 200, initiateResult(bucket, key, await store.createUpload(bucket, key)));
         if (uploadId !== null) {
-          const etag = await store.completeUpload(bucket, key, uploadId, await readBody(req));
+          const etag = await store.completeUpload(bucket, key, uploadId, await text(req));
           return replyXml(res, 200, `<CompleteMultipartUploadResult><Bucket>${xml(bucket)}</Bucket><Key>${xml(key)}</Key><ETag>${xml(etag)}</ETag></CompleteMultipartUploadResult>`);
         }
         break;
@@ -477,12 +478,6 @@ function fail(req: IncomingMessage, res: ServerResponse, err: unknown): void {
   if (req.method === 'HEAD') return reply(res, e.status);
   const extra = Object.entries(e.extra).map(([name, value]) => `<${name}>${xml(value)}</${name}>`);
   replyXml(res, e.status, `<Error><Code>${e.code}</Code><Message>${xml(e.message)}</Message>${extra.join('')}<RequestId>${randomBytes(8).toString('hex')}</RequestId></Error>`);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function byteOrder(a: string, b: string): number {

@@ -1,5 +1,6 @@
 /**
- * The `s3` driver, for S3-compatible services (Cloudflare R2, Backblaze B2; the S3 emulator of libs/s3-emulator in tests).
+ * The `s3` driver, for S3-compatible services (Cloudflare R2, Backblaze B2; libs/s3-emulator in
+ * tests).
  * A save whose length is known and fits in one part is one PutObject; any other goes through
  * `@aws-sdk/lib-storage`: one PutObject if it turns out to fit in one part, otherwise a multipart
  * upload that becomes visible only with CompleteMultipartUpload and is aborted on failure.
