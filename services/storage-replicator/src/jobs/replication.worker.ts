@@ -140,8 +140,7 @@ export class ReplicationWorker {
       const seen = await this.#reads.use(target, replication.key, shared, async (load) => sha256Of(await load()));
       const now = new Date();
       if (seen.checksum === replication.checksum && seen.sizeBytes === replication.sizeBytes) {
-        await this.repo.updateCopy(copy.id, { status: 'VERIFIED', checksum: seen.checksum, sizeBytes: seen.sizeBytes, verifiedAt: now, lastError: null, leaseUntil: null, nextAttemptAt: null });
-        if (await this.repo.markVerifiedIfComplete(copy.backupId, this.locationNames, now)) await this.#announce({ ...replication, verifiedAt: now });
+        if (await this.repo.recordVerifiedCopy(copy.id, seen, now, this.locationNames)) await this.#announce({ ...replication, verifiedAt: now });
       } else {
         const message = `${copy.location} holds ${seen.sizeBytes} bytes with SHA-256 ${seen.checksum}, expected ${replication.sizeBytes} bytes with ${replication.checksum}`;
         // Copied again later, from a good copy if there is one: retried with backoff, not at once.

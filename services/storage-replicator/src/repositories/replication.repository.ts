@@ -122,10 +122,27 @@ export class ReplicationRepository {
     return copy;
   }
 
+  /**
+   * Records a copy VERIFIED (with what its verification read) and, when that makes every copy of
+   * its backup VERIFIED, marks the backup verified at `at`; returns whether it did. One round trip
+   * (the copy_verified function): of copies verified at the same moment, exactly one completes.
+   */
+  async recordVerifiedCopy(id: string, seen: { checksum: string; sizeBytes: number }, at: Date, locations: string[]): Promise<boolean> {
+    const [row] = await this.orm.em
+      .getConnection()
+      .execute<{ completed: boolean }[]>(`select copy_verified(?, ?, ?, ?, array[${locations.map(() => '?').join(', ')}]::text[]) as completed`, [
+        id,
+        seen.checksum,
+        seen.sizeBytes,
+        at,
+        ...locations,
+      ]);
+    return row.completed;
+  }
+
   /** Marks the backup verified at `at` when every copy is VERIFIED; returns whether it did. */
   async markVerifiedIfComplete(backupId: string, locations: string[], at: Date): Promise<boolean> {
-    // A statement of its own, after the caller's update committed: of two copies verified at once,
-    // the second to get here sees both.
+    // A statement of its own, after the caller's updates of the copies committed.
     const result = await this.orm.em.getConnection().execute<{ affectedRows: number }>(
       `update replication set verified_at = ? where backup_id = ?
           and (select count(*) from backup_copy where backup_id = ? and status = 'VERIFIED' and location in (${locations.map(() => '?').join(', ')})) = ?`,
