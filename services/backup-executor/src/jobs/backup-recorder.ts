@@ -48,7 +48,7 @@ export class BackupRecorder {
     const { repo, bus, first, keyring } = this.deps;
     const startedAt = new Date();
     const id = randomUUID();
-    const name = artifactName(type, tenantId ? `${source}-${tenantId}` : source, id, startedAt);
+    const name = artifactName(type, source, id, startedAt, tenantId);
     const backup = await repo.create({
       id,
       type,
