@@ -36,6 +36,8 @@ export class ReplicationWorker {
   #announceDue = true;
   /** The last claim took fewer copies than it could: nothing else was due then. */
   #drained = false;
+  /** Backups whose copies this process is recording VERIFIED (by number of copies): announced by it, not by the poll. */
+  readonly #recording = new Map<string, number>();
   #stopped = false;
   readonly #active = new Set<Promise<void>>();
   readonly #reads = new SharedReads();
@@ -94,7 +96,9 @@ export class ReplicationWorker {
   async #tick(): Promise<void> {
     if (this.#announceDue) {
       this.#announceDue = false;
-      for (const r of await this.repo.unannounced()) await this.#announce(r);
+      // A backup this process is completing is announced by the copy that completes it: the poll
+      // would otherwise catch it between the two and announce it a second time.
+      for (const r of await this.repo.unannounced()) if (!this.#recording.has(r.backupId)) await this.#announce(r);
     }
     const limit = this.options.concurrency - this.#inFlight;
     const claimed = await this.repo.claim(limit, LEASE_MS);
@@ -104,9 +108,10 @@ export class ReplicationWorker {
       const work = this.#process(copy).finally(() => {
         this.#inFlight--;
         this.#active.delete(work);
-        // A slot is free: look again, unless the last look found less than it could take (new
-        // work pokes, and the timer finds the rest).
-        if (!this.#drained) this.poke();
+        // Look again once half the slots are free (a claim per finished copy would cost a
+        // statement each), unless the last look found less than it could take (new work pokes,
+        // and the timer finds the rest).
+        if (!this.#drained && this.options.concurrency - this.#inFlight >= Math.ceil(this.options.concurrency / 2)) this.poke();
       });
       this.#active.add(work);
     }
@@ -140,7 +145,14 @@ export class ReplicationWorker {
       const seen = await this.#reads.use(target, replication.key, shared, async (load) => sha256Of(await load()));
       const now = new Date();
       if (seen.checksum === replication.checksum && seen.sizeBytes === replication.sizeBytes) {
-        if (await this.repo.recordVerifiedCopy(copy.id, seen, now, this.locationNames)) await this.#announce({ ...replication, verifiedAt: now });
+        this.#recording.set(copy.backupId, (this.#recording.get(copy.backupId) ?? 0) + 1);
+        try {
+          if (await this.repo.recordVerifiedCopy(copy.id, seen, now, this.locationNames)) await this.#announce({ ...replication, verifiedAt: now });
+        } finally {
+          const left = this.#recording.get(copy.backupId)! - 1;
+          if (left === 0) this.#recording.delete(copy.backupId);
+          else this.#recording.set(copy.backupId, left);
+        }
       } else {
         const message = `${copy.location} holds ${seen.sizeBytes} bytes with SHA-256 ${seen.checksum}, expected ${replication.sizeBytes} bytes with ${replication.checksum}`;
         // Copied again later, from a good copy if there is one: retried with backoff, not at once.
