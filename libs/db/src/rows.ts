@@ -20,11 +20,17 @@ function valueOf<T>(em: EntityManager, prop: EntityProperty<T>, value: unknown):
   return prop.customType && value !== null && value !== undefined ? prop.customType.convertToDatabaseValue(value, em.getPlatform()) : value;
 }
 
-/** Sets `changes` on the row whose primary key is `id`; returns how many rows it changed (0 or 1). */
+/**
+ * Sets `changes` on the row whose primary key is `id`, and the properties the ORM sets on every
+ * update (`onUpdate`, e.g. `updatedAt`) that `changes` leaves out; returns how many rows it
+ * changed (0 or 1).
+ */
 export async function updateRow<T extends object>(em: EntityManager, entity: EntityClass<T>, id: unknown, changes: Partial<T>): Promise<number> {
   const meta = em.getMetadata().get<T>(entity.name);
-  const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
-  if (entries.length === 0) return 0;
+  const given = Object.entries(changes).filter(([, v]) => v !== undefined);
+  if (given.length === 0) return 0;
+  const stamped = meta.props.filter((p) => p.onUpdate && !given.some(([name]) => name === p.name)).map((p) => [p.name, p.onUpdate!(changes as T, em)] as const);
+  const entries = [...given, ...stamped];
   const props = meta.properties as Record<string, EntityProperty<T> | undefined>;
   const sets = entries.map(([name]) => `${columnOf(entity, props[name], name)} = ?`);
   const params = entries.map(([name, value]) => valueOf(em, props[name]!, value));

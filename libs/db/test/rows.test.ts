@@ -22,6 +22,9 @@ class Gadget {
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   seenAt: Date | null = null;
 
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true, onUpdate: () => new Date() })
+  updatedAt: Date | null = null;
+
   @Property({ type: 'string', persist: false })
   transient: string & Opt = 'not stored';
 }
@@ -29,7 +32,7 @@ class Gadget {
 class Migration20260101000000_gadget extends Migration {
   override async up(): Promise<void> {
     this.addSql(
-      `create table "gadget" ("id" uuid not null, "status" varchar(20) not null, "size_bytes" bigint null, "warnings" text[] not null, "seen_at" timestamptz null, constraint "gadget_pkey" primary key ("id"));`,
+      `create table "gadget" ("id" uuid not null, "status" varchar(20) not null, "size_bytes" bigint null, "warnings" text[] not null, "seen_at" timestamptz null, "updated_at" timestamptz null, constraint "gadget_pkey" primary key ("id"));`,
     );
   }
 }
@@ -63,6 +66,16 @@ test('updateRow sets only the properties given, converted by their types, and sa
   assert.equal(changed, 1);
   assert.deepEqual({ status: read.status, sizeBytes: read.sizeBytes, warnings: read.warnings, seenAt: read.seenAt }, { status: 'DONE', sizeBytes: 2 ** 40, warnings: ['a, b', 'c "d"'], seenAt: at });
   assert.equal(await updateRow(orm.em.fork(), Gadget, '00000000-0000-4000-8000-000000000002', { status: 'DONE' }), 0);
+});
+
+test('updateRow also sets what the ORM sets on every update (onUpdate), unless the changes give it', async () => {
+  const before = Date.now();
+  await updateRow(orm.em.fork(), Gadget, ID, { status: 'STAMPED' });
+  const stamped = (await orm.em.fork().findOneOrFail(Gadget, { id: ID })).updatedAt;
+  assert.ok(stamped && stamped.getTime() >= before - 1000, `updatedAt ${stamped?.toISOString()}`);
+  const given = new Date('2026-01-01T00:00:00.000Z');
+  await updateRow(orm.em.fork(), Gadget, ID, { status: 'DONE', updatedAt: given });
+  assert.deepEqual((await orm.em.fork().findOneOrFail(Gadget, { id: ID })).updatedAt, given);
 });
 
 test('updateRow refuses a property that is not stored, before writing anything', async () => {
