@@ -5,6 +5,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
 import { eventually, withAdmin } from '@lifeboat/testkit';
 import { jobOf, startRestore, startSystem, tenantFingerprint, tenantIdsOf, waitForRestore, type System } from '../src/index';
 
@@ -32,7 +35,7 @@ async function fingerprints(): Promise<Record<string, Record<string, string>>> {
   return Object.fromEntries(await Promise.all(tenants.map(async (t) => [t, await tenantFingerprint(sys.source.url, t)] as const)));
 }
 
-test('tenants lists every tenant with its size; a weekly-style all-tenants job backs up each active one and verifies', async () => {
+test('tenants lists every tenant with its size; a weekly-style all-tenants job backs up each active one and verifies, each announced once', async () => {
   const listed = await sys.graphql<{ tenants: { id: string; active: boolean; rows: number; lastBackup: { id: string } | null }[] }>('{ tenants { id name active rows lastBackup { id } } }', {}, operator);
   assert.equal(listed.errors, undefined, JSON.stringify(listed.errors));
   assert.deepEqual(listed.data!.tenants.map((t) => t.id), tenants);
@@ -40,6 +43,15 @@ test('tenants lists every tenant with its size; a weekly-style all-tenants job b
   const active = listed.data!.tenants.filter((t) => t.active).map((t) => t.id);
   assert.ok(active.length < tenants.length, 'the demo has inactive tenants');
 
+  // backup.verified, as automation sees it: once a backup, however many of its copies finish together.
+  const client = createClient({ url: sys.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${admin}` }, retryAttempts: 0 });
+  const announced: string[] = [];
+  const errors: unknown[] = [];
+  const unsubscribe = client.subscribe<{ events: { data: { backupId: string } } }>(
+    { query: 'subscription { events(types: ["backup.verified"]) { data } }' },
+    { next: (m) => void (m.data && announced.push(m.data.events.data.backupId)), error: (e) => void errors.push(e), complete: () => {} },
+  );
+  await sleep(500); // subscribed (as the foundation test does)
   const r = await sys.graphql<{ triggerBackup: { id: string } }>('mutation { triggerBackup(input: { type: TENANT_BACKUP, allTenants: true }) { id status } }', {}, operator);
   assert.equal(r.errors, undefined, JSON.stringify(r.errors));
   weeklyJob = r.data!.triggerBackup.id;
@@ -49,6 +61,11 @@ test('tenants lists every tenant with its size; a weekly-style all-tenants job b
   }, 60_000, 500);
   assert.deepEqual(job.backups.map((b) => b.tenantId).sort(), [...active].sort());
   for (const b of job.backups) assert.deepEqual(b.copies.map((c) => c.status), ['VERIFIED', 'VERIFIED', 'VERIFIED']);
+  await sleep(1500); // the unannounced-verification poll runs every second
+  unsubscribe();
+  await client.dispose();
+  assert.deepEqual(errors, []);
+  assert.deepEqual([...announced].sort(), job.backups.map((b) => b.id).sort(), 'one backup.verified per backup of the job');
   const after = await sys.graphql<{ tenants: { id: string; lastBackup: { id: string; type: string } | null }[] }>('{ tenants { id lastBackup { id type } } }', {}, operator);
   for (const t of after.data!.tenants) assert.equal(t.lastBackup?.type ?? null, active.includes(t.id) ? 'TENANT_BACKUP' : null, t.id);
 });
