@@ -32,8 +32,9 @@ export function artifactName(type: BackupType, source: string, backupId: string,
   const safe = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
   const iso = at.toISOString();
   const stamp = `${iso.slice(0, 10).replace(/-/g, '')}T${iso.slice(11, 19).replace(/:/g, '')}Z`;
-  const named = tenantId === null ? safe(source) : `${safe(source)}-${safe(tenantId)}`;
+  const safeSource = safe(source);
+  const named = tenantId === null ? safeSource : `${safeSource}-${safe(tenantId)}`;
   const filename = `${PREFIX[type]}-${named}-${stamp}-${backupId.slice(0, 8)}.${EXTENSION[type]}`;
   const day = `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`;
-  return { key: `${PREFIX[type]}/${safe(source)}/${day}/${filename}`, filename };
+  return { key: `${PREFIX[type]}/${safeSource}/${day}/${filename}`, filename };
 }
