@@ -11,6 +11,6 @@ export class BackupCopiesResolver {
   @Authorized()
   @FieldResolver(() => [BackupCopyView], { description: 'One per storage location' })
   async copies(@Root() backup: BackupReference): Promise<BackupCopyView[]> {
-    return this.repo.forBackup(backup.id);
+    return backup.verified ?? this.repo.forBackup(backup.id);
   }
 }

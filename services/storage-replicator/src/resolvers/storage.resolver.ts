@@ -25,10 +25,11 @@ export class StorageResolver {
   }
 
   @Authorized('OPERATOR')
-  @Mutation(() => BackupReference, { description: 'Reads every copy back and compares its SHA-256 with the recorded one' })
+  @Mutation(() => BackupReference, {
+    description: 'Reads every copy back and compares its SHA-256 with the recorded one; its copies are as the verification found them',
+  })
   async verifyBackup(@Arg('id', () => ID) id: string): Promise<BackupReference> {
-    await this.verifier.verify(id);
-    return { id };
+    return { id, verified: await this.verifier.verify(id) };
   }
 
   async #describe(location: Storage): Promise<StorageLocationView> {
