@@ -23,7 +23,7 @@ export class BackupVerifier {
     private readonly worker: ReplicationWorker,
   ) {}
 
-  /** The copies as this verification left them, in the order of the locations. */
+  /** The copies as this verification left them, by location name (as `Backup.copies` lists them). */
   async verify(backupId: string): Promise<BackupCopyView[]> {
     const replication = await this.repo.replication(backupId);
     if (!replication) {
@@ -62,7 +62,7 @@ export class BackupVerifier {
     );
     for (const b of bad) await this.bus.publish('backup.copy_corrupt', { backupId, ...b });
     if (await this.repo.markVerifiedIfComplete(backupId, this.locations.map((l) => l.name), now)) this.worker.poke({ announce: true });
-    return found;
+    return found.sort((a, b) => a.location.localeCompare(b.location));
   }
 }
 
@@ -70,4 +70,3 @@ function viewOf(copy: BackupCopy, changes: CopyChanges): BackupCopyView {
   const { location, path, status, checksum, sizeBytes, verifiedAt, lastError } = { ...copy, ...changes };
   return { location, path, status, checksum, sizeBytes, verifiedAt, lastError };
 }
-
