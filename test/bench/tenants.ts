@@ -15,7 +15,10 @@
  * and its peak resident memory during the job (VmHWM, reset just before). Each round runs both,
  * in an order that alternates from round to round, each on a quiet machine, after every backup
  * of the previous job was VERIFIED in all three locations. The bar: the tenant job's median at
- * most 3 × the full backup's.
+ * most 3 × the full backup's. Then, as many times, the tenant job's data path alone
+ * (lib/data-path.ts: every tenant exported, compressed, encrypted, stored in the three locations
+ * and read back, without the records, events and services between): the lowest ratio any tenant
+ * job can reach on the machine, and how much of the job's time is Lifeboat's bookkeeping.
  *
  * Exit status: 0 the bar met, 3 missed, 1 a run failed (the reason is printed), 2 bad usage.
  * The system is stopped and its temporary databases and directories removed however the run
@@ -27,6 +30,7 @@ import { type BenchDatabase, type DemoRecipe, ensureDemoDatabase } from './lib/d
 import { gb, gib, mb, mib, num, pad, verdict } from './lib/format';
 import { type JobView, allVerified, untilJob, untilJobEnds } from './lib/jobs';
 import { CORES, QUIET, currentRss, machineCpu, median, peakRss, resetPeakRss, waitForQuiet } from './lib/measure';
+import { type DataPathRun, measureDataPath } from './lib/data-path';
 import { cpuBetween, cpuBreakdown, systemCpu, withSystem } from './lib/system';
 
 const BARS = {
@@ -120,7 +124,7 @@ function checkCoverage(job: JobView, contender: ContenderId, tenantIds: string[]
   }
 }
 
-async function measure(db: BenchDatabase<DemoRecipe>, tenantIds: string[], options: BenchOptions): Promise<Measurement[]> {
+async function measure(db: BenchDatabase<DemoRecipe>, tenantIds: string[], options: BenchOptions): Promise<{ runs: Measurement[]; dataPath: DataPathRun[] }> {
   return withSystem(db.url, options.env, async (sys, token, executorPid) => {
     console.log('warm-up: one full backup, untimed, so that both jobs find the database in the page cache');
     await runJob(sys, token, executorPid, 'full', tenantIds);
@@ -136,7 +140,15 @@ async function measure(db: BenchDatabase<DemoRecipe>, tenantIds: string[], optio
         );
       }
     }
-    return runs;
+    // The data path alone, as often as the jobs ran, on a quiet machine each time.
+    const dataPath: DataPathRun[] = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      await waitForQuiet(QUIET);
+      const run = await measureDataPath(sys.env, tenantIds);
+      dataPath.push(run);
+      console.log(`  round ${round}/${options.rounds}  data path alone ${num(run.seconds)} s (${run.tenants} tenants, ${mb(run.artifactBytes)} stored, ${run.machineCpuSeconds.toFixed(1)} s of machine CPU: ${run.pathCpuSeconds.toFixed(1)} in the data path's processes, ${run.s3ServersCpuSeconds.toFixed(1)} in the S3 servers)`);
+    }
+    return { runs, dataPath };
   });
 }
 
@@ -149,10 +161,12 @@ interface Results {
   medians: Record<ContenderId, { seconds: number; jobSeconds: number; verifiedSeconds: number; executorCpuSeconds: number; machineCpuSeconds: number }>;
   peakRssBytes: Record<ContenderId, number>;
   ratio: number;
+  /** The data path alone (lib/data-path.ts): its runs, medians, and its median over the full backup's. */
+  dataPath: { runs: DataPathRun[]; seconds: number; machineCpuSeconds: number; ratio: number };
   bars: { tenantsOverFull: boolean };
 }
 
-function summarize(options: BenchOptions, db: BenchDatabase<DemoRecipe>, runs: Measurement[]): Results {
+function summarize(options: BenchOptions, db: BenchDatabase<DemoRecipe>, runs: Measurement[], dataPath: DataPathRun[]): Results {
   const of = (c: ContenderId) => runs.filter((r) => r.contender === c);
   const medianOf = (c: ContenderId) => {
     const mine = of(c);
@@ -170,6 +184,12 @@ function summarize(options: BenchOptions, db: BenchDatabase<DemoRecipe>, runs: M
     medians,
     peakRssBytes: { full: Math.max(...of('full').map((r) => r.peakRssBytes)), tenants: Math.max(...of('tenants').map((r) => r.peakRssBytes)) },
     ratio,
+    dataPath: {
+      runs: dataPath,
+      seconds: median(dataPath.map((r) => r.seconds)),
+      machineCpuSeconds: median(dataPath.map((r) => r.machineCpuSeconds)),
+      ratio: median(dataPath.map((r) => r.seconds)) / medians.full.seconds,
+    },
     bars: { tenantsOverFull: ratio <= BARS.tenantsOverFull },
   };
 }
@@ -208,9 +228,14 @@ function report(results: Results): void {
   console.log(
     `  executor peak RSS (VmHWM, reset as each job starts; highest of the rounds): tenant job ${mib(results.peakRssBytes.tenants)} (${mb(results.peakRssBytes.tenants)}), full backup ${mib(results.peakRssBytes.full)}; resident as the job started (median): ${before('tenants')} and ${before('full')}`,
   );
+  const { dataPath } = results;
+  console.log(
+    `  the data path alone (export under RLS, gzip, encryption, SHA-256, each tenant's three copies written and read back; no record, event or service between): median ${dataPath.seconds.toFixed(2)} s, ${dataPath.machineCpuSeconds.toFixed(1)} s of machine CPU, ${dataPath.ratio.toFixed(2)} × the full backup; the tenant job spends ${(medians.tenants.seconds - dataPath.seconds).toFixed(1)} s more`,
+  );
   if (busy > 0) console.log(`  note: ${busy} of ${runs.length} measurements started while the machine was busy with something else`);
   console.log('\nbars');
   console.log(`  ${tenants} tenants / full backup   ${num(results.ratio)}  must be <= ${BARS.tenantsOverFull}   ${verdict(results.bars.tenantsOverFull)}`);
+  console.log(`  (data path alone / full backup ${num(dataPath.ratio)}: no tenant job can do better on this machine)`);
 }
 
 async function main(): Promise<number> {
@@ -224,8 +249,8 @@ async function main(): Promise<number> {
   console.log(`  ${pad(db.recipe.name, 28)} ${gib(db.sizeBytes)} (${gb(db.sizeBytes)}) on disk: ${tenantIds.length.toLocaleString('en')} tenants at scale ${db.recipe.scale}${db.generated ? ' (generated now)' : ' (reused)'}`);
   if (tenantIds.length !== count) throw new Error(`${db.recipe.name} holds ${tenantIds.length} tenants, not ${count}: make it again with --rebuild`);
 
-  const runs = await measure(db, tenantIds, options);
-  const results = summarize(options, db, runs);
+  const { runs, dataPath } = await measure(db, tenantIds, options);
+  const results = summarize(options, db, runs, dataPath);
   report(results);
   emitResults(options, results);
   return Object.values(results.bars).every(Boolean) ? 0 : 3;
