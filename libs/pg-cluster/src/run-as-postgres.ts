@@ -12,7 +12,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { chown } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { LifeboatError, messageOf, type ErrorCode } from '@lifeboat/errors';
 
@@ -25,7 +24,9 @@ export interface RunOptions {
   /** Variables added to this process's environment (LC_ALL=C is always set). */
   env?: NodeJS.ProcessEnv;
   /** Fed to the program's stdin, then closed; by default stdin is empty. A failure of this stream
-   *  fails the run even if the program exited 0 (it saw an input that ended early). */
+   *  fails the run even if the program exited 0 (it saw an input that ended early). A program
+   *  that exits 0 without reading all of it (tar stops at its end-of-archive blocks) succeeds:
+   *  what it left was not its to read. */
   input?: Readable;
   /** Working directory; default `/`. */
   cwd?: string;
@@ -67,22 +68,34 @@ export async function spawnAsPostgres(program: string, args: string[], options: 
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-STDERR_TAIL)));
-  // The program may stop reading early (it failed): its own failure is the one to report, so the
-  // feeding error is kept aside rather than thrown at once.
-  const feeding = options.input ? pipeline(options.input, child.stdin).then(() => undefined, (err: unknown) => err) : Promise.resolve(undefined);
+  // The input's own failure is kept aside until the program has ended, and reported then. The
+  // program closing its stdin before the end (EPIPE) is not one: how it exits tells whether it
+  // failed, or stopped reading because it had what it needed.
+  let inputError: unknown;
+  const input = options.input;
+  if (input) {
+    input.on('error', (err) => {
+      inputError ??= err;
+      // The program sees its input end where it failed.
+      child.stdin.destroy();
+    });
+    child.stdin.on('error', () => input.unpipe(child.stdin));
+    input.pipe(child.stdin);
+  }
   const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
     child.once('error', (error) => resolve({ code: null, signal: null, error }));
     child.once('close', (code, signal) => resolve({ code, signal }));
   });
+  // What the program did not read is not read any further.
+  input?.unpipe(child.stdin);
+  input?.destroy();
   if (ended.error) {
-    options.input?.destroy();
     throw new LifeboatError(options.code ?? 'INTERNAL', `${label} could not start (${ended.error.message})`, {
       cause: ended.error,
       details: { program },
       hint: isRoot() ? `runuser and ${program} must be installed (running as root, programs run as the ${POSTGRES_USER} user)` : undefined,
     });
   }
-  const inputError = await feeding;
   const result = { code: ended.code, signal: ended.signal, stdout, stderr };
   if (inputError !== undefined) {
     // The input's failure is the cause; the program's complaint (an archive cut short), if any, its symptom.
