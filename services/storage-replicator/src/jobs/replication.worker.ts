@@ -38,6 +38,8 @@ export class ReplicationWorker {
   #drained = false;
   /** Backups whose copies this process is recording VERIFIED (by number of copies): announced by it, not by the poll. */
   readonly #recording = new Map<string, number>();
+  /** Backups a copy of this process announced since the poll last looked: its look may predate that. */
+  readonly #announcedByCopies = new Set<string>();
   #stopped = false;
   readonly #active = new Set<Promise<void>>();
   readonly #reads = new SharedReads();
@@ -97,8 +99,12 @@ export class ReplicationWorker {
     if (this.#announceDue) {
       this.#announceDue = false;
       // A backup this process is completing is announced by the copy that completes it: the poll
-      // would otherwise catch it between the two and announce it a second time.
-      for (const r of await this.repo.unannounced()) if (!this.#recording.has(r.backupId)) await this.#announce(r);
+      // would otherwise catch it between the two and announce it a second time. Nor again one such
+      // copy announced after the poll's query read it as unannounced.
+      this.#announcedByCopies.clear();
+      for (const r of await this.repo.unannounced()) {
+        if (!this.#recording.has(r.backupId) && !this.#announcedByCopies.has(r.backupId)) await this.#announce(r);
+      }
     }
     const limit = this.options.concurrency - this.#inFlight;
     const claimed = await this.repo.claim(limit, LEASE_MS);
@@ -147,7 +153,10 @@ export class ReplicationWorker {
       if (seen.checksum === replication.checksum && seen.sizeBytes === replication.sizeBytes) {
         this.#recording.set(copy.backupId, (this.#recording.get(copy.backupId) ?? 0) + 1);
         try {
-          if (await this.repo.recordVerifiedCopy(copy.id, seen, now, this.locationNames)) await this.#announce({ ...replication, verifiedAt: now });
+          if (await this.repo.recordVerifiedCopy(copy.id, seen, now, this.locationNames)) {
+            await this.#announce({ ...replication, verifiedAt: now });
+            this.#announcedByCopies.add(copy.backupId);
+          }
         } finally {
           const left = this.#recording.get(copy.backupId)! - 1;
           if (left === 0) this.#recording.delete(copy.backupId);
