@@ -8,13 +8,14 @@
  * input's size. Backpressure holds both ways: a write completes only when a block slot is free,
  * and blocks are only dispatched while the reader keeps up.
  */
+import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { createGunzip, createGzip, gzipSync } from 'node:zlib';
 import { LifeboatError, messageOf } from '@lifeboat/errors';
-import type { BlockRequest, GzipWorkerData, MemberReply } from './gzip-worker';
+import type { BlockRequest, GzipWorkerData, MemberReply, WorkerRequest } from './gzip-worker';
 
 /**
  * Measured on 2 cores with dump-like text: 256 KiB to 4 MiB blocks all run at the same speed (the
@@ -195,10 +196,20 @@ class ParallelGzip extends Transform {
     this.destroy(new LifeboatError('INTERNAL', `a parallel gzip worker ${what}`, { cause }));
   }
 
+  /** Asks every worker to exit once its blocks are done (see gzip-worker.ts: not terminate()), and waits for them. */
   async #stopWorkers(): Promise<void> {
     const workers = this.#workers;
     this.#workers = [];
-    await Promise.all(workers.map((worker) => worker.thread.terminate()));
+    await Promise.all(
+      workers.map(async ({ thread }) => {
+        if (thread.threadId < 0) return; // exited already
+        const exited = once(thread, 'exit');
+        // Referenced until it is gone: the stream's end waits for it.
+        thread.ref();
+        thread.postMessage({ stop: true } satisfies WorkerRequest);
+        await exited;
+      }),
+    );
   }
 }
 
