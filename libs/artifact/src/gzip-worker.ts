@@ -4,7 +4,7 @@
  * both transferred rather than copied. A failure is an uncaught exception: the pool sees the
  * worker's `error` event and fails the stream. Told to stop, it closes its port once the blocks
  * sent before are done, and exits: terminating a worker in the middle of gzipSync can abort the
- * whole process in Node 20 ("close before init" in node_zlib.cc, seen in CI).
+ * whole process in Node 20 ("close before init" in node_zlib.cc, seen in a test run).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
