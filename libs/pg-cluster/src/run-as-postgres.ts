@@ -79,7 +79,8 @@ export async function spawnAsPostgres(program: string, args: string[], options: 
       // The program sees its input end where it failed.
       child.stdin.destroy();
     });
-    child.stdin.on('error', () => input.unpipe(child.stdin));
+    // EPIPE: the program stopped reading (pipe() unpipes on it); how it exits tells the rest.
+    child.stdin.on('error', () => undefined);
     input.pipe(child.stdin);
   }
   const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {

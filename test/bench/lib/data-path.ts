@@ -26,6 +26,7 @@ export interface DataPathRun {
   seconds: number;
   /** CPU seconds the whole machine used meanwhile: the data path's processes, the S3 servers (this process), and the rest (PostgreSQL, the kernel). */
   machineCpuSeconds: number;
+  /** CPU seconds of the data path's processes, and of the S3 servers. */
   pathCpuSeconds: number;
   s3ServersCpuSeconds: number;
   tenants: number;
@@ -75,7 +76,8 @@ async function worker(): Promise<void> {
   const job = JSON.parse(await text(process.stdin)) as { tenants: string[]; concurrency: number };
   const cpu = process.cpuUsage();
   const config = loadConfig(tenancyOptions, process.env);
-  const level = Number(process.env.LIFEBOAT_COMPRESSION_LEVEL ?? 9);
+  // The executor's setting, or the artifact library's default, as in the job.
+  const level = process.env.LIFEBOAT_COMPRESSION_LEVEL === undefined ? undefined : Number(process.env.LIFEBOAT_COMPRESSION_LEVEL);
   const keyring = keyringFromEnv(process.env);
   const [first, ...others] = openLocations(loadLocations(process.env));
   const exporter = await TenantExporter.open(process.env.LIFEBOAT_SOURCE_DATABASE_URL!, tenancySettingsOf(config), config.LIFEBOAT_TENANT_EXPORT_ROLE, job.concurrency);

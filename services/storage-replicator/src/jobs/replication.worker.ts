@@ -36,10 +36,12 @@ export class ReplicationWorker {
   #announceDue = true;
   /** The last claim took fewer copies than it could: nothing else was due then. */
   #drained = false;
-  /** Backups whose copies this process is recording VERIFIED (by number of copies): announced by it, not by the poll. */
+  /**
+   * Backups whose copies this process is recording VERIFIED, by number of copies still at it (0:
+   * done since the poll last looked, whose look may predate that): announced by those copies, not
+   * by the poll.
+   */
   readonly #recording = new Map<string, number>();
-  /** Backups a copy of this process announced since the poll last looked: its look may predate that. */
-  readonly #announcedByCopies = new Set<string>();
   #stopped = false;
   readonly #active = new Set<Promise<void>>();
   readonly #reads = new SharedReads();
@@ -99,12 +101,11 @@ export class ReplicationWorker {
     if (this.#announceDue) {
       this.#announceDue = false;
       // A backup this process is completing is announced by the copy that completes it: the poll
-      // would otherwise catch it between the two and announce it a second time. Nor again one such
-      // copy announced after the poll's query read it as unannounced.
-      this.#announcedByCopies.clear();
-      for (const r of await this.repo.unannounced()) {
-        if (!this.#recording.has(r.backupId) && !this.#announcedByCopies.has(r.backupId)) await this.#announce(r);
-      }
+      // would otherwise catch it between the two, or read it just before that copy announced it,
+      // and announce it a second time. Copies done before this look have recorded what they
+      // announced.
+      for (const [backupId, left] of this.#recording) if (left === 0) this.#recording.delete(backupId);
+      for (const r of await this.repo.unannounced()) if (!this.#recording.has(r.backupId)) await this.#announce(r);
     }
     const limit = this.options.concurrency - this.#inFlight;
     const claimed = await this.repo.claim(limit, LEASE_MS);
@@ -153,14 +154,9 @@ export class ReplicationWorker {
       if (seen.checksum === replication.checksum && seen.sizeBytes === replication.sizeBytes) {
         this.#recording.set(copy.backupId, (this.#recording.get(copy.backupId) ?? 0) + 1);
         try {
-          if (await this.repo.recordVerifiedCopy(copy.id, seen, now, this.locationNames)) {
-            await this.#announce({ ...replication, verifiedAt: now });
-            this.#announcedByCopies.add(copy.backupId);
-          }
+          if (await this.repo.recordVerifiedCopy(copy.id, seen, now, this.locationNames)) await this.#announce({ ...replication, verifiedAt: now });
         } finally {
-          const left = this.#recording.get(copy.backupId)! - 1;
-          if (left === 0) this.#recording.delete(copy.backupId);
-          else this.#recording.set(copy.backupId, left);
+          this.#recording.set(copy.backupId, this.#recording.get(copy.backupId)! - 1);
         }
       } else {
         const message = `${copy.location} holds ${seen.sizeBytes} bytes with SHA-256 ${seen.checksum}, expected ${replication.sizeBytes} bytes with ${replication.checksum}`;
